@@ -1,0 +1,3 @@
+from .local_fashion_mnist import DEBIAN_FASHION_MNIST, LocalFashionMNIST
+
+__all__ = ['DEBIAN_FASHION_MNIST', 'LocalFashionMNIST']

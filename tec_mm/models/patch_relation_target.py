@@ -1,0 +1,223 @@
+"""The frozen base model and TEC's patch-relation enhanced targets."""
+from typing import Dict, Optional
+
+import torch
+import torch.nn.functional as F
+from mmpretrain.models import VisionTransformer
+from mmpretrain.models.backbones.vision_transformer import \
+    TransformerEncoderLayer
+from mmpretrain.models.utils import resize_pos_embed
+from tec_mm.registry import MODELS
+from torch import nn
+
+from .base_checkpoint import BaseCheckpointError, read_base_checkpoint
+
+
+@MODELS.register_module()
+class PatchRelationTarget(VisionTransformer):
+    """A frozen, pretrained ViT that produces TEC's targets.
+
+    The base model runs on the full, unmasked image under ``torch.no_grad()``
+    and returns:
+
+    - ``feature`` (B x N x C): the patch tokens of the last ``last_layers``
+      block outputs, averaged; raw block outputs, no final LayerNorm.
+    - ``attention`` (B x (K+1) x H x N): the last block's pre-softmax
+      attention logits ``q k^T / sqrt(d_head)`` of the CLS query and of the
+      ``top_k`` patch queries that the head-averaged CLS row ranks highest,
+      against the N patch keys (CLS key dropped).
+    - ``indices`` (B x K): those top-K patch indices, in [0, N).
+
+    The weights come from ``checkpoint`` at construction. The module keeps
+    ``requires_grad=False`` and eval mode whatever ``train()`` is called with.
+    :class:`TECAlgorithm` keeps it outside its module tree, so it is neither
+    optimised, synchronised across processes nor saved in TEC checkpoints.
+
+    Args:
+        checkpoint (str): The base model's checkpoint file (MAE official or
+            MMPretrain format, or a plain state dict in either naming).
+        name (str): The base model's name; it selects the conditional adapter
+            and prediction layers trained against it. Defaults to ``'mae'``.
+        arch (str | dict): ViT architecture, as in
+            :class:`mmpretrain.models.VisionTransformer`. Defaults to ``'b'``.
+        img_size (int): Training resolution; the checkpoint's position
+            embedding is interpolated to it. Defaults to 224.
+        patch_size (int): Patch size. Defaults to 16.
+        in_channels (int): Image channels. Defaults to 3.
+        last_layers (int): Number of last blocks averaged into the feature
+            target (``k``). Defaults to 2.
+        top_k (int): Number of patch rows of the attention target (``K``).
+            Defaults to 15.
+        with_attention (bool): Whether to produce the attention target.
+            Defaults to True.
+        qkv_bias (bool): Whether the qkv projection has a bias.
+            Defaults to True.
+        norm_cfg (dict): Normalisation layer config.
+            Defaults to ``dict(type='LN', eps=1e-6)``.
+        layer_scale_init_value (float): Non-zero when the base uses
+            LayerScale. Defaults to 0.
+        interpolate_mode (str): Position-embedding interpolation.
+            Defaults to ``'bicubic'``.
+    """
+
+    def __init__(self,
+                 checkpoint: Optional[str],
+                 name: str = 'mae',
+                 arch: str = 'b',
+                 img_size: int = 224,
+                 patch_size: int = 16,
+                 in_channels: int = 3,
+                 last_layers: int = 2,
+                 top_k: int = 15,
+                 with_attention: bool = True,
+                 qkv_bias: bool = True,
+                 norm_cfg: dict = dict(type='LN', eps=1e-6),
+                 layer_scale_init_value: float = 0.,
+                 interpolate_mode: str = 'bicubic') -> None:
+        super().__init__(
+            arch=arch,
+            img_size=img_size,
+            patch_size=patch_size,
+            in_channels=in_channels,
+            qkv_bias=qkv_bias,
+            norm_cfg=norm_cfg,
+            final_norm=False,
+            out_type='raw',
+            with_cls_token=True,
+            layer_scale_init_value=layer_scale_init_value,
+            interpolate_mode=interpolate_mode)
+        if not 1 <= last_layers <= self.num_layers:
+            raise ValueError(f'last_layers={last_layers} must be in '
+                             f'[1, {self.num_layers}]')
+        num_patches = self.patch_resolution[0] * self.patch_resolution[1]
+        if with_attention and not 1 <= top_k <= num_patches:
+            raise ValueError(
+                f'top_k={top_k} must be in [1, {num_patches}] patches')
+        if checkpoint is None:
+            raise ValueError(
+                'PatchRelationTarget needs the base model checkpoint: set '
+                '--cfg-options model.target_generator.checkpoint=PATH')
+        self.name = name
+        self.checkpoint = checkpoint
+        self.last_layers = last_layers
+        self.top_k = top_k
+        self.with_attention = with_attention
+        self.num_heads = self.arch_settings['num_heads']
+        self.load_base_weights(checkpoint)
+        self.requires_grad_(False)
+        self.train(False)
+
+    def load_base_weights(self, checkpoint: str) -> None:
+        """Load the base checkpoint; refuse missing or unexpected weights.
+
+        Args:
+            checkpoint (str): The checkpoint file.
+
+        Raises:
+            BaseCheckpointError: The file's weights do not fit this ViT.
+        """
+        state, layout = read_base_checkpoint(checkpoint)
+        state.pop('ln1.weight', None)  # final norm: targets are raw outputs
+        state.pop('ln1.bias', None)
+        own = self.state_dict()
+        missing = sorted(set(own) - set(state))
+        unexpected = sorted(set(state) - set(own))
+        mismatched = [
+            f'{k}: checkpoint {tuple(state[k].shape)} vs model '
+            f'{tuple(own[k].shape)}' for k in sorted(set(own) & set(state))
+            if k != 'pos_embed' and state[k].shape != own[k].shape
+        ]
+        if missing or unexpected or mismatched:
+            raise BaseCheckpointError(
+                f'{checkpoint} ({layout} layout) does not fit the base ViT '
+                f'(arch={self.arch_settings}, patch_size='
+                f'{self.patch_embed.projection.kernel_size}): '
+                f'missing keys {missing[:10]}, unexpected keys '
+                f'{unexpected[:10]}, shape mismatches {mismatched[:10]}. '
+                'Set model.target_generator.arch/patch_size to the base '
+                "model's architecture.")
+        self.load_state_dict(state)
+
+    def init_weights(self) -> None:
+        """Nothing to initialise: the weights come from ``checkpoint``."""
+
+    def train(self, mode: bool = True) -> 'PatchRelationTarget':
+        """Stay in eval mode: the base model is frozen."""
+        return super().train(False)
+
+    @torch.no_grad()
+    def forward(self, x: torch.Tensor) -> Dict[str, torch.Tensor]:
+        """Compute the targets of a batch of images.
+
+        Args:
+            x (torch.Tensor): Images, B x C_in x H x W.
+
+        Returns:
+            Dict[str, torch.Tensor]: ``feature`` (B x N x C) and, with the
+            attention target, ``attention`` (B x (K+1) x H x N) and
+            ``indices`` (B x K).
+        """
+        B = x.shape[0]
+        x, hw = self.patch_embed(x)
+        x = torch.cat([self.cls_token.expand(B, -1, -1), x], dim=1)
+        x = x + resize_pos_embed(
+            self.pos_embed,
+            self.patch_resolution,
+            hw,
+            mode=self.interpolate_mode,
+            num_extra_tokens=self.num_extra_tokens)
+        x = self.pre_norm(x)
+
+        targets: Dict[str, torch.Tensor] = {}
+        first_averaged = self.num_layers - self.last_layers
+        feature = None
+        for i, layer in enumerate(self.layers):
+            if i == self.num_layers - 1 and self.with_attention:
+                x = self._last_block_with_relations(layer, x, targets)
+            else:
+                x = layer(x)
+            if i >= first_averaged:
+                patches = x[:, self.num_extra_tokens:]
+                feature = patches if feature is None else feature + patches
+        targets['feature'] = feature / self.last_layers
+        return targets
+
+    def _last_block_with_relations(self, layer: TransformerEncoderLayer,
+                                   x: torch.Tensor,
+                                   targets: Dict[str, torch.Tensor]
+                                   ) -> torch.Tensor:
+        """Run the last block and put its attention relations in targets.
+
+        The block output uses fused attention; explicit logits are computed
+        only for the CLS row and the K selected rows.
+
+        Args:
+            layer (TransformerEncoderLayer): The last block.
+            x (torch.Tensor): Its input, B x (1+N) x C.
+            targets (dict): Receives ``attention`` and ``indices``.
+
+        Returns:
+            torch.Tensor: The block output, B x (1+N) x C.
+        """
+        attn = layer.attn
+        B, L, C = x.shape
+        qkv = attn.qkv(layer.ln1(x)).reshape(B, L, 3, attn.num_heads,
+                                             attn.head_dims)
+        q, k, v = qkv.permute(2, 0, 3, 1, 4).unbind(0)  # B x H x L x d
+        out = F.scaled_dot_product_attention(q, k, v)
+        out = out.transpose(1, 2).reshape(B, L, C)
+        x = x + attn.out_drop(attn.gamma1(attn.proj_drop(attn.proj(out))))
+        x = layer.ffn(layer.ln2(x), identity=x)
+
+        patch_keys = k[:, :, self.num_extra_tokens:].transpose(-2, -1)
+        cls_row = (q[:, :, 0:1] @ patch_keys).mean(dim=1).squeeze(1)  # B x N
+        indices = cls_row.topk(self.top_k, dim=-1).indices
+        rows = torch.cat(
+            [indices.new_zeros(B, 1), indices + self.num_extra_tokens], dim=1)
+        queries = q.gather(
+            2, rows[:, None, :, None].expand(-1, attn.num_heads, -1,
+                                             attn.head_dims))
+        logits = (queries @ patch_keys) * attn.head_dims**-0.5
+        targets['attention'] = logits.transpose(1, 2)  # B x (K+1) x H x N
+        targets['indices'] = indices
+        return x
