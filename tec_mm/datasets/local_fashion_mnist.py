@@ -75,6 +75,6 @@ class LocalFashionMNIST(FashionMNIST):
                 f'{images_file}/{labels_file}: expected N x H x W images and '
                 f'N labels, got {images.shape} and {labels.shape}')
         return [
-            dict(img=img, gt_label=np.int64(label))
+            dict(img=img, gt_label=int(label))
             for img, label in zip(images, labels)
         ]

@@ -1,0 +1,40 @@
+# TEC ViT-B/16: new model, conditional adapter, decoders and the frozen base.
+# The base checkpoint has no default: set model.target_generator.checkpoint.
+base_names = ('mae', )
+model = dict(
+    type='TECAlgorithm',
+    backbone=dict(
+        type='TECViT', arch='b', img_size=224, patch_size=16,
+        mask_ratio=0.75),
+    neck=dict(
+        type='ConditionalAdapter',
+        embed_dims=768,
+        num_layers=12,
+        decoder_embed_dims=512,
+        base_names=base_names),
+    head=dict(
+        type='TECReconstructionHead',
+        decoder=dict(
+            num_patches=196,
+            embed_dims=768,
+            decoder_embed_dims=512,
+            depth=2,
+            num_heads=16,
+            mlp_ratio=4,
+            target_heads=12,
+            base_names=base_names),
+        feature_loss=dict(type='PatchNormMSELoss'),
+        attention_loss=dict(type='AttentionRelationLoss', tau=1.8)),
+    target_generator=dict(
+        type='PatchRelationTarget',
+        checkpoint=None,
+        name='mae',
+        arch='b',
+        img_size=224,
+        patch_size=16,
+        last_layers=2,
+        top_k=15),
+    init_cfg=[
+        dict(type='Xavier', layer='Linear', distribution='uniform'),
+        dict(type='Constant', layer='LayerNorm', val=1.0, bias=0.0)
+    ])

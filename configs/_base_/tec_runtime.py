@@ -1,0 +1,9 @@
+# MMPretrain's runtime with tec_mm's registries as the default scope.
+_base_ = 'mmpretrain::_base_/default_runtime.py'
+
+custom_imports = dict(imports=['tec_mm'], allow_failed_imports=False)
+default_scope = 'tec_mm'
+default_hooks = dict(
+    logger=dict(type='LoggerHook', interval=100),
+    checkpoint=dict(type='CheckpointHook', interval=1, max_keep_ckpts=3))
+randomness = dict(seed=0, diff_rank_seed=True)

@@ -1,0 +1,10 @@
+# TEC ViT-B/16 on ImageNet-1k from an MAE ViT-B base (K=15, tau=1.8), 300 ep,
+# effective batch 4096 = 8 GPUs x 512:
+#   tools/dist_train.sh configs/tec_vitb_mae.py 8 \
+#       --cfg-options model.target_generator.checkpoint=mae_pretrain_vit_base.pth
+_base_ = [
+    './_base_/models/tec_vit-base-p16.py',
+    'mmpretrain::_base_/datasets/imagenet_bs512_mae.py',
+    './_base_/schedules/tec_adamw_coslr-300e.py',
+    './_base_/tec_runtime.py',
+]

@@ -1,0 +1,10 @@
+# TEC ViT-L/16 from an MAE ViT-L base (K=15, tau=1.4), 300 epochs.
+_base_ = './tec_vitb_mae.py'
+
+model = dict(
+    backbone=dict(arch='l'),
+    neck=dict(embed_dims=1024, num_layers=24),
+    head=dict(
+        decoder=dict(embed_dims=1024, target_heads=16),
+        attention_loss=dict(tau=1.4)),
+    target_generator=dict(arch='l'))
