@@ -1,0 +1,3 @@
+from .knn import extract_pooled_features, knn_predict
+
+__all__ = ['extract_pooled_features', 'knn_predict']
