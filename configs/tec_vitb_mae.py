@@ -8,3 +8,8 @@ _base_ = [
     './_base_/schedules/tec_adamw_coslr-300e.py',
     './_base_/tec_runtime.py',
 ]
+
+# MMEngine tags dicts inherited from a package config with `_scope_`, and its
+# Runner passes that key on to the collate function; state it here instead.
+train_dataloader = dict(
+    collate_fn=dict(_delete_=True, type='default_collate'))

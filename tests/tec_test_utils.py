@@ -49,7 +49,7 @@ class ReferenceViT(nn.Module):
     """A ViT written from the MAE/timm definition, with timm's key names."""
 
     def __init__(self, arch: dict = TINY_ARCH, img: int = IMG,
-                 patch: int = PATCH, in_ch: int = 3) -> None:
+                 patch: int = PATCH, in_ch: int = 3, std: float = 0.3) -> None:
         super().__init__()
         dim = arch['embed_dims']
         self.heads = arch['num_heads']
@@ -62,7 +62,7 @@ class ReferenceViT(nn.Module):
             for _ in range(arch['num_layers']))
         self.norm = nn.LayerNorm(dim, eps=1e-6)
         for p in self.parameters():  # exercise every weight, LNs included
-            nn.init.normal_(p, std=0.3)
+            nn.init.normal_(p, std=std)
 
     def forward(self, img: torch.Tensor
                 ) -> Tuple[List[torch.Tensor], List[torch.Tensor]]:
@@ -86,9 +86,10 @@ class ReferenceViT(nn.Module):
 
 
 def write_mae_checkpoint(path: str, arch: dict = TINY_ARCH, img: int = IMG,
-                         patch: int = PATCH, in_ch: int = 3) -> ReferenceViT:
+                         patch: int = PATCH, in_ch: int = 3,
+                         std: float = 0.3) -> ReferenceViT:
     """Save a random ReferenceViT as the MAE release does; return it."""
-    ref = ReferenceViT(arch, img, patch, in_ch)
+    ref = ReferenceViT(arch, img, patch, in_ch, std)
     state = dict(ref.state_dict())
     state['head.weight'] = torch.zeros(10, arch['embed_dims'])  # dropped
     torch.save({'model': state}, path)

@@ -5,7 +5,7 @@ On Fashion-MNIST (Debian's dataset-fashion-mnist) with a tiny ViT, on CPU:
 1. pretrain a small MAE base with MMPretrain's own ``MAE``;
 2. pretrain a TEC model from that base;
 3. kNN (k=20, cosine, temperature-weighted votes) of the frozen encoders:
-   feature bank = the 60k training images, queries = the 10k test images.
+   feature bank = the 20k pretraining images, queries = the 10k test split.
 
 Usage:
     python tools/demo.py [--work-dir work_dirs/demo] [--epochs N]
@@ -23,6 +23,7 @@ warnings.filterwarnings('ignore', message='pkg_resources is deprecated')
 
 import torch  # noqa: E402
 from mmengine.config import Config  # noqa: E402
+from mmengine.logging import MMLogger  # noqa: E402
 from mmengine.registry import init_default_scope  # noqa: E402
 from mmengine.runner import Runner, load_checkpoint  # noqa: E402
 
@@ -67,15 +68,18 @@ def knn_accuracy(config: str, checkpoint: Optional[str],
     """
     cfg = Config.fromfile(config)
     init_default_scope(cfg.default_scope)
+    MMLogger.get_instance('tec_demo_knn', log_level='WARNING')
     if base_checkpoint is not None:
         cfg.model.target_generator.checkpoint = base_checkpoint
     model = MODELS.build(
         dict(cfg.model, data_preprocessor=cfg.data_preprocessor))
-    model.init_weights()
-    if checkpoint is not None:
+    if checkpoint is None:
+        model.init_weights()
+    else:
         load_checkpoint(model, checkpoint, map_location='cpu', strict=True)
     feats = {}
-    for split in ('train', 'test'):
+    bank = cfg.train_dataloader.dataset.get('indices')
+    for split, indices in (('train', bank), ('test', None)):
         loader = Runner.build_dataloader(
             dict(
                 batch_size=1000,
@@ -86,6 +90,7 @@ def knn_accuracy(config: str, checkpoint: Optional[str],
                     type='LocalFashionMNIST',
                     data_root=cfg.data_root,
                     split=split,
+                    indices=indices,
                     pipeline=[dict(type='PackInputs')])))
         feats[split] = extract_pooled_features(model, loader)
     (train_x, train_y), (test_x, test_y) = feats['train'], feats['test']
@@ -109,7 +114,7 @@ def main() -> None:
     tec_time = train(TEC_CONFIG, tec_dir,
                      options + [f'model.target_generator.checkpoint={base}'])
 
-    print('kNN evaluation (60k train bank, 10k test queries) ...', flush=True)
+    print('kNN evaluation (20k train bank, 10k test queries) ...', flush=True)
     rows = [
         ('random init (no pretraining)', '-',
          knn_accuracy(MAE_CONFIG, None)),

@@ -1,9 +1,9 @@
 # Step 1 of the demo: a small MAE base, trained with MMPretrain's own MAE.
 _base_ = [
-    './vit-tiny-p4_fmnist.py',
+    '../_base_/models/vit-tiny-p4_fmnist.py',
     '../_base_/datasets/fmnist_bs256_pretrain.py',
     '../_base_/schedules/demo_adamw_coslr.py',
-    './demo_runtime.py',
+    '../_base_/demo_runtime.py',
 ]
 model = dict(
     type='MAE',

@@ -1,12 +1,12 @@
 # Step 2 of the demo: TEC from the step-1 MAE base (K=4 of 49 patches,
 # tau=1.8). tools/demo.py sets the base checkpoint; by hand:
 #   python tools/train.py configs/demo/tec_vit-tiny-p4_fmnist.py \
-#       --cfg-options model.target_generator.checkpoint=work_dirs/demo/mae/epoch_4.pth
+#       --cfg-options model.target_generator.checkpoint=work_dirs/demo/mae/epoch_3.pth
 _base_ = [
-    './vit-tiny-p4_fmnist.py',
+    '../_base_/models/vit-tiny-p4_fmnist.py',
     '../_base_/datasets/fmnist_bs256_pretrain.py',
     '../_base_/schedules/demo_adamw_coslr.py',
-    './demo_runtime.py',
+    '../_base_/demo_runtime.py',
 ]
 base_names = ('mae', )
 model = dict(

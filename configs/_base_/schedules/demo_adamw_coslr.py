@@ -11,7 +11,7 @@ optim_wrapper = dict(
             'mask_token': dict(decay_mult=0.),
             'cls_token': dict(decay_mult=0.)
         }))
-max_epochs = 4
+max_epochs = 3
 param_scheduler = [
     dict(
         type='LinearLR',
