@@ -5,7 +5,7 @@
 _base_ = [
     './_base_/models/tec_vit-base-p16.py',
     'mmpretrain::_base_/datasets/imagenet_bs512_mae.py',
-    './_base_/schedules/tec_adamw_coslr-300e.py',
+    './_base_/schedules/tec_adamw_coslr.py',
     './_base_/tec_runtime.py',
 ]
 
