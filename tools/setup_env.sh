@@ -32,8 +32,9 @@ has() { "$PY" - "$@" <<'PYEOF' 2>/dev/null
 import sys
 from importlib.metadata import version, PackageNotFoundError
 try:
-    sys.exit(0 if all(version(s.split('==')[0]) .split('+')[0] == s.split('==')[1]
-                      for s in sys.argv[1:]) else 1)
+    pins = [arg.split('==') for arg in sys.argv[1:]]
+    sys.exit(0 if all(version(name).split('+')[0] == want
+                      for name, want in pins) else 1)
 except PackageNotFoundError:
     sys.exit(1)
 PYEOF

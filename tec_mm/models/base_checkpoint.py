@@ -86,16 +86,17 @@ def to_mmpretrain_names(
     return converted, dropped
 
 
-def read_base_checkpoint(path: str) -> Tuple[Dict[str, torch.Tensor], str]:
+def read_base_checkpoint(
+        path: str) -> Tuple[Dict[str, torch.Tensor], str, List[str]]:
     """Read a base checkpoint file as an MMPretrain ViT state dict.
 
     Args:
         path (str): The checkpoint file.
 
     Returns:
-        Tuple[dict, str]: The state dict in MMPretrain naming and the name of
-        the detected layout (``'mae'``, ``'mmpretrain'``, ``'state_dict'`` or
-        ``'plain'``).
+        Tuple[dict, str, List[str]]: The state dict in MMPretrain naming, the
+        name of the detected layout (``'mae'``, ``'mmpretrain'``,
+        ``'state_dict'`` or ``'plain'``) and the dropped head keys.
 
     Raises:
         FileNotFoundError: The file does not exist.
@@ -115,5 +116,5 @@ def read_base_checkpoint(path: str) -> Tuple[Dict[str, torch.Tensor], str]:
     for wrapper in ('module.', 'backbone.'):
         if state and all(k.startswith(wrapper) for k in state):
             state = {k[len(wrapper):]: v for k, v in state.items()}
-    state, _ = to_mmpretrain_names(state)
-    return state, layout
+    state, dropped = to_mmpretrain_names(state)
+    return state, layout, dropped

@@ -3,6 +3,7 @@ from typing import Dict, Optional
 
 import torch
 import torch.nn.functional as F
+from mmengine.logging import print_log
 from mmpretrain.models import VisionTransformer
 from mmpretrain.models.backbones.vision_transformer import \
     TransformerEncoderLayer
@@ -116,9 +117,10 @@ class PatchRelationTarget(VisionTransformer):
         Raises:
             BaseCheckpointError: The file's weights do not fit this ViT.
         """
-        state, layout = read_base_checkpoint(checkpoint)
-        state.pop('ln1.weight', None)  # final norm: targets are raw outputs
-        state.pop('ln1.bias', None)
+        state, layout, dropped = read_base_checkpoint(checkpoint)
+        for key in ('ln1.weight', 'ln1.bias'):  # targets are raw outputs
+            if state.pop(key, None) is not None:
+                dropped.append(key)
         own = self.state_dict()
         missing = sorted(set(own) - set(state))
         unexpected = sorted(set(state) - set(own))
@@ -137,6 +139,10 @@ class PatchRelationTarget(VisionTransformer):
                 'Set model.target_generator.arch/patch_size to the base '
                 "model's architecture.")
         self.load_state_dict(state)
+        print_log(
+            f'Base model {self.name!r}: {checkpoint} ({layout} layout), '
+            f'{len(state)} tensors loaded, not used: {dropped}',
+            logger='current')
 
     def init_weights(self) -> None:
         """Nothing to initialise: the weights come from ``checkpoint``."""
