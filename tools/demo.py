@@ -21,7 +21,6 @@ from typing import List, Optional
 
 warnings.filterwarnings('ignore', message='pkg_resources is deprecated')
 
-import torch  # noqa: E402
 from mmengine.config import Config  # noqa: E402
 from mmengine.logging import MMLogger  # noqa: E402
 from mmengine.registry import init_default_scope  # noqa: E402

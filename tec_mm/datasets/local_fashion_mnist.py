@@ -2,7 +2,6 @@
 import os.path as osp
 from typing import List
 
-import numpy as np
 from mmpretrain.datasets import FashionMNIST
 from mmpretrain.datasets.mnist import read_sn3_pascalvincent_tensor
 

@@ -9,7 +9,6 @@ from mmpretrain.models.backbones.vision_transformer import \
     TransformerEncoderLayer
 from mmpretrain.models.utils import resize_pos_embed
 from tec_mm.registry import MODELS
-from torch import nn
 
 from .base_checkpoint import BaseCheckpointError, read_base_checkpoint
 
