@@ -38,9 +38,8 @@ def test_reference_hyperparameters():
         assert cfg.train_cfg.max_epochs == epochs
         warmup, cosine = cfg.param_scheduler
         assert (warmup.type, warmup.begin, warmup.end) == ('LinearLR', 0, 40)
-        # cosine from epoch 40 to max_epochs (the runner's default end)
-        assert (cosine.type, cosine.begin) == ('CosineAnnealingLR', 40)
-        assert 'end' not in cosine and 'T_max' not in cosine
+        assert (cosine.type, cosine.begin, cosine.end, cosine.T_max) == \
+            ('CosineAnnealingLR', 40, epochs, epochs - 40)
         assert cfg.train_dataloader.batch_size * 8 == 4096
         assert cfg.auto_scale_lr.base_batch_size == 4096
         optimizer = cfg.optim_wrapper.optimizer

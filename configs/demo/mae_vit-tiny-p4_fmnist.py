@@ -9,7 +9,7 @@ model = dict(
     type='MAE',
     backbone=dict(
         type='MAEViT',
-        arch={{_base_.arch}},
+        arch={{_base_.tiny_arch}},
         img_size={{_base_.img_size}},
         patch_size={{_base_.patch_size}},
         patch_cfg=dict(in_channels={{_base_.in_channels}}),

@@ -1,10 +1,14 @@
 # TEC ViT-B/16: new model, conditional adapter, decoders and the frozen base.
 # The base checkpoint has no default: set model.target_generator.checkpoint.
+# ViT-B written out (MMPretrain's arch 'b') so that smaller or larger
+# variants override it key by key.
+arch = dict(
+    embed_dims=768, num_layers=12, num_heads=12, feedforward_channels=3072)
 base_names = ('mae', )
 model = dict(
     type='TECAlgorithm',
     backbone=dict(
-        type='TECViT', arch='b', img_size=224, patch_size=16,
+        type='TECViT', arch=arch, img_size=224, patch_size=16,
         mask_ratio=0.75),
     neck=dict(
         type='ConditionalAdapter',
@@ -29,7 +33,7 @@ model = dict(
         type='PatchRelationTarget',
         checkpoint=None,
         name='mae',
-        arch='b',
+        arch=arch,
         img_size=224,
         patch_size=16,
         last_layers=2,

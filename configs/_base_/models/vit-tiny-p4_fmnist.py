@@ -4,6 +4,6 @@ img_size = 28
 patch_size = 4
 in_channels = 1
 num_patches = (img_size // patch_size)**2
-arch = dict(
+tiny_arch = dict(
     embed_dims=96, num_layers=6, num_heads=4, feedforward_channels=384)
 decoder_embed_dims = 64

@@ -2,6 +2,7 @@
 # 1 warm-up epoch, 3 epochs.
 _base_ = './tec_adamw_coslr.py'
 optim_wrapper = dict(optimizer=dict(lr=1.5e-3))
+max_epochs = 3
 param_scheduler = [
     dict(
         type='LinearLR',
@@ -12,9 +13,11 @@ param_scheduler = [
         convert_to_iter_based=True),
     dict(
         type='CosineAnnealingLR',
+        T_max=max_epochs - 1,
         eta_min=0.,
         by_epoch=True,
         begin=1,
+        end=max_epochs,
         convert_to_iter_based=True)
 ]
-train_cfg = dict(max_epochs=3)
+train_cfg = dict(max_epochs=max_epochs)

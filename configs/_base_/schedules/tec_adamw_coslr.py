@@ -15,10 +15,8 @@ optim_wrapper = dict(
             'cls_token': dict(decay_mult=0.)
         }))
 
+max_epochs = 300
 warmup_epochs = 40
-# The cosine phase has no `end`: the runner ends it at train_cfg.max_epochs
-# and its period defaults to end - begin, so a config changes the length of
-# training with train_cfg alone.
 param_scheduler = [
     dict(
         type='LinearLR',
@@ -29,12 +27,14 @@ param_scheduler = [
         convert_to_iter_based=True),
     dict(
         type='CosineAnnealingLR',
+        T_max=max_epochs - warmup_epochs,
         eta_min=0.,
         by_epoch=True,
         begin=warmup_epochs,
+        end=max_epochs,
         convert_to_iter_based=True)
 ]
-train_cfg = dict(type='EpochBasedTrainLoop', max_epochs=300)
+train_cfg = dict(type='EpochBasedTrainLoop', max_epochs=max_epochs)
 
 # lr above is for an effective batch of 4096 (8 GPUs x 512).
 auto_scale_lr = dict(base_batch_size=4096)
