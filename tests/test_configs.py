@@ -61,7 +61,8 @@ def test_full_size_model_builds_and_runs(path, tmp_path):
     write_mmpretrain_checkpoint(base, arch=arch, img=224, patch=16)
     cfg.model.target_generator.checkpoint = base
     model = MODELS.build(cfg.model)
-    assert model.target_generator.num_heads == heads
+    (base, ) = model.base_models.values()
+    assert base.num_heads == heads
     with torch.no_grad():
         losses = model.loss(torch.randn(1, 3, 224, 224), None)
     assert set(losses) == {'loss_fea', 'loss_att'}

@@ -10,13 +10,12 @@ _base_ = [
     '../_base_/schedules/demo_adamw_coslr.py',
     '../_base_/demo_runtime.py',
 ]
-vit = dict(
-    arch={{_base_.tiny_arch}},
-    img_size={{_base_.img_size}},
-    patch_size={{_base_.patch_size}},
-    in_channels={{_base_.in_channels}})
 model = dict(
-    backbone=vit,
+    backbone=dict(
+        arch={{_base_.tiny_arch}},
+        img_size={{_base_.img_size}},
+        patch_size={{_base_.patch_size}},
+        in_channels={{_base_.in_channels}}),
     neck=dict(
         embed_dims=96,
         num_layers=6,
@@ -28,4 +27,8 @@ model = dict(
             decoder_embed_dims={{_base_.decoder_embed_dims}},
             num_heads=4,
             target_heads=4)),
-    target_generator=dict(vit, top_k=4))
+    target_generator=dict(
+        arch={{_base_.tiny_arch}},
+        img_size={{_base_.img_size}},
+        patch_size={{_base_.patch_size}},
+        top_k=4))

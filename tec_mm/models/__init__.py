@@ -1,4 +1,7 @@
-from .base_checkpoint import BaseCheckpointError, read_base_checkpoint
+from .base_architecture import (BaseArchitecture, infer_architecture,
+                                resize_grid)
+from .base_checkpoint import (BaseCheckpoint, BaseCheckpointError,
+                              read_base_checkpoint)
 from .conditional_adapter import ConditionalAdapter, EncoderAdapter
 from .losses import AttentionRelationLoss, PatchNormMSELoss, patch_normalize
 from .patch_relation_target import PatchRelationTarget
@@ -8,8 +11,10 @@ from .tec_reconstruction_head import TECReconstructionHead
 from .tec_vit import TECViT
 
 __all__ = [
-    'AttentionRelationLoss', 'BaseCheckpointError', 'ConditionalAdapter',
+    'AttentionRelationLoss', 'BaseArchitecture', 'BaseCheckpoint',
+    'BaseCheckpointError', 'ConditionalAdapter',
     'EncoderAdapter', 'PatchNormMSELoss', 'PatchRelationTarget',
     'TECAlgorithm', 'TECDecoder', 'TECReconstructionHead', 'TECViT',
-    'patch_normalize', 'read_base_checkpoint', 'unshuffle'
+    'infer_architecture', 'patch_normalize', 'read_base_checkpoint',
+    'resize_grid', 'unshuffle'
 ]

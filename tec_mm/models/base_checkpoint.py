@@ -1,72 +1,133 @@
-"""Reading a base model's checkpoint into MMPretrain's ViT naming.
+"""Reading a base model's checkpoint, whatever SSL project wrote it.
 
-A base checkpoint is a file a user downloaded or trained: the MAE official
-release (``{'model': ...}`` with timm names) or an MMPretrain checkpoint
-(``{'state_dict': ...}`` with ``backbone.`` and MMPretrain names), or a plain
-state dict in either naming. Whatever the layout, the result is a state dict
-in the naming of :class:`mmpretrain.models.VisionTransformer`.
+A base checkpoint is a file a user downloaded or trained. The formats:
+
+====================  ===================================================
+format                what the file holds
+====================  ===================================================
+``mae``               ``{'model': ...}``, timm names (MAE official)
+``dino``              ``{'teacher': ..., 'student': ...}`` with ``module.``
+                      / ``backbone.`` prefixes (DINO and iBOT official;
+                      the teacher is used when both exist)
+``ibot``              ``{'state_dict': ...}``, ``backbone.``, timm names
+``dinov2``            plain, timm names with LayerScale ``ls1/ls2`` and a
+                      ``mask_token`` (DINOv2 official)
+``mmpretrain``        ``{'state_dict': ...}`` with ``backbone.`` and
+                      MMPretrain names, or a plain dict in those names
+``timm``              a plain state dict in timm names (timm, DINO's
+                      backbone-only release)
+====================  ===================================================
+
+Whatever the format, :func:`read_base_checkpoint` returns the backbone's
+state dict in the naming of :class:`mmpretrain.models.VisionTransformer`.
 """
 import os.path as osp
 import re
+from dataclasses import dataclass, field
 from typing import Dict, List, Tuple
 
 import torch
 
 from tec_mm.engine.checkpoint_loading import load_checkpoint_file
 
-# timm / MAE official name -> MMPretrain VisionTransformer name.
+StateDict = Dict[str, torch.Tensor]
+
+# timm-style name -> MMPretrain VisionTransformer name, applied in order.
 _TIMM_TO_MMPRETRAIN = [
+    (r'^blocks\.\d+\.(\d+)\.', r'blocks.\1.'),  # DINOv2 block chunks
     (r'^patch_embed\.proj\.', 'patch_embed.projection.'),
     (r'^blocks\.(\d+)\.norm1\.', r'layers.\1.ln1.'),
     (r'^blocks\.(\d+)\.norm2\.', r'layers.\1.ln2.'),
     (r'^blocks\.(\d+)\.attn\.', r'layers.\1.attn.'),
     (r'^blocks\.(\d+)\.mlp\.fc1\.', r'layers.\1.ffn.layers.0.0.'),
     (r'^blocks\.(\d+)\.mlp\.fc2\.', r'layers.\1.ffn.layers.1.'),
+    (r'^blocks\.(\d+)\.(ls1\.gamma|gamma_1)$', r'layers.\1.attn.gamma1.weight'),
+    (r'^blocks\.(\d+)\.(ls2\.gamma|gamma_2)$', r'layers.\1.ffn.gamma2.weight'),
     (r'^norm\.', 'ln1.'),
 ]
 
-# Keys of pretraining heads that a backbone never uses.
-_HEAD_PREFIXES = ('head.', 'fc_norm.', 'decoder', 'mask_token', 'neck.',
-                  'data_preprocessor.')
-
+# Keys of pretraining heads, projectors and mask tokens: never used.
+_HEAD_PREFIXES = ('head.', 'fc_norm.', 'decoder', 'mask_token',
+                  'masked_embed', 'neck.', 'data_preprocessor.')
 
 class BaseCheckpointError(ValueError):
     """A base checkpoint that cannot be used, with what to change."""
 
 
-def _unwrap(checkpoint: dict, path: str) -> Tuple[Dict[str, torch.Tensor], str]:
+@dataclass
+class BaseCheckpoint:
+    """A base model's weights as read from its file.
+
+    Attributes:
+        path (str): The file.
+        format (str): The detected format (see the module docstring).
+        state (dict): The backbone's weights in MMPretrain names.
+        dropped (List[str]): Keys of the file left out (heads, projectors,
+            mask tokens, the student when a teacher exists).
+        origin (str): The format the weights first came in: ``format``, or
+            for a file written by ``tools/convert_base_model.py`` the format
+            it was converted from (recorded in ``meta.base_model``).
+    """
+    path: str
+    format: str
+    state: StateDict
+    dropped: List[str] = field(default_factory=list)
+    origin: str = ''
+
+    def __post_init__(self) -> None:
+        self.origin = self.origin or self.format
+
+
+def _backbone_only(state: StateDict, dropped: List[str]) -> StateDict:
+    """Remove a DDP ``module.`` prefix; keep the ``backbone.`` keys if any.
+
+    Args:
+        state (dict): A state dict as saved.
+        dropped (List[str]): Receives the keys outside the backbone.
+
+    Returns:
+        dict: The backbone's state dict, prefixes removed.
+    """
+    if state and all(k.startswith('module.') for k in state):
+        state = {k[len('module.'):]: v for k, v in state.items()}
+    if not any(k.startswith('backbone.') for k in state):
+        return state
+    dropped += [k for k in state if not k.startswith('backbone.')]
+    return {
+        k[len('backbone.'):]: v
+        for k, v in state.items() if k.startswith('backbone.')
+    }
+
+
+def _unwrap(checkpoint: object, path: str) -> Tuple[StateDict, str,
+                                                    List[str]]:
     """Find the backbone state dict inside a checkpoint's layout.
 
     Returns:
-        Tuple[dict, str]: The state dict (names still in the file's naming,
-        wrapper prefixes removed) and the name of the layout.
+        Tuple[dict, str, List[str]]: The state dict (the file's naming,
+        wrappers removed), the layout (``'model'``, ``'teacher'``,
+        ``'student'``, ``'state_dict'`` or ``'plain'``) and dropped keys.
     """
     if not isinstance(checkpoint, dict):
         raise BaseCheckpointError(
             f'{path}: expected a dict, got {type(checkpoint).__name__}.')
-    if 'model' in checkpoint and isinstance(checkpoint['model'], dict):
-        return checkpoint['model'], 'mae'
-    if 'state_dict' in checkpoint and isinstance(checkpoint['state_dict'],
-                                                 dict):
-        state = checkpoint['state_dict']
-        if any(k.startswith('backbone.') for k in state):
-            return {
-                k[len('backbone.'):]: v
-                for k, v in state.items() if k.startswith('backbone.')
-            }, 'mmpretrain'
-        return state, 'state_dict'
-    if checkpoint and all(isinstance(v, torch.Tensor)
-                          for v in checkpoint.values()):
-        return checkpoint, 'plain'
+    dropped: List[str] = []
+    for layout in ('model', 'teacher', 'student', 'state_dict'):
+        if isinstance(checkpoint.get(layout), dict):
+            if layout == 'teacher' and 'student' in checkpoint:
+                dropped.append('student (the teacher is used)')
+            return _backbone_only(checkpoint[layout], dropped), layout, dropped
+    if checkpoint and all(
+            isinstance(v, torch.Tensor) for v in checkpoint.values()):
+        return _backbone_only(checkpoint, dropped), 'plain', dropped
     raise BaseCheckpointError(
-        f'{path}: unknown checkpoint layout; top-level keys seen: '
-        f'{sorted(checkpoint)[:20]}. Expected {{"model": ...}} (MAE), '
-        '{"state_dict": ...} (MMPretrain) or a plain state dict.')
+        f'{path}: unknown checkpoint format; top-level keys seen: '
+        f'{sorted(map(str, checkpoint))[:20]}. Expected {{"model": ...}} '
+        '(MAE), {"teacher"/"student": ...} (DINO, iBOT), {"state_dict": '
+        '...} (iBOT, MMPretrain) or a plain state dict (DINOv2, timm).')
 
 
-def to_mmpretrain_names(
-        state: Dict[str, torch.Tensor]
-) -> Tuple[Dict[str, torch.Tensor], List[str]]:
+def to_mmpretrain_names(state: StateDict) -> Tuple[StateDict, List[str]]:
     """Rename timm-style keys to MMPretrain's and drop pretraining heads.
 
     Args:
@@ -86,21 +147,36 @@ def to_mmpretrain_names(
     return converted, dropped
 
 
-def read_base_checkpoint(
-        path: str) -> Tuple[Dict[str, torch.Tensor], str, List[str]]:
+def _format_name(layout: str, state: StateDict) -> str:
+    """Name the format from the layout and the naming of the keys."""
+    timm_names = any(k.startswith('blocks.') for k in state)
+    if layout == 'model':
+        return 'mae'
+    if layout in ('teacher', 'student'):
+        return 'dino'
+    if not timm_names:
+        return 'mmpretrain'
+    if layout == 'state_dict':
+        return 'ibot'
+    if 'mask_token' in state and any('.ls1.' in k for k in state):
+        return 'dinov2'
+    return 'timm'
+
+
+def read_base_checkpoint(path: str) -> BaseCheckpoint:
     """Read a base checkpoint file as an MMPretrain ViT state dict.
 
     Args:
         path (str): The checkpoint file.
 
     Returns:
-        Tuple[dict, str, List[str]]: The state dict in MMPretrain naming, the
-        name of the detected layout (``'mae'``, ``'mmpretrain'``,
-        ``'state_dict'`` or ``'plain'``) and the dropped head keys.
+        BaseCheckpoint: The format, the weights in MMPretrain names and the
+        keys left out.
 
     Raises:
         FileNotFoundError: The file does not exist.
-        BaseCheckpointError: The file cannot be read or has no ViT in it.
+        BaseCheckpointError: The file cannot be read or is of no known
+            format.
     """
     if not osp.isfile(path):
         raise FileNotFoundError(
@@ -112,9 +188,10 @@ def read_base_checkpoint(
         raise BaseCheckpointError(
             f'{path}: cannot be read as a PyTorch checkpoint '
             f'({type(err).__name__}: {err})') from err
-    state, layout = _unwrap(checkpoint, path)
-    for wrapper in ('module.', 'backbone.'):
-        if state and all(k.startswith(wrapper) for k in state):
-            state = {k[len(wrapper):]: v for k, v in state.items()}
-    state, dropped = to_mmpretrain_names(state)
-    return state, layout, dropped
+    raw, layout, dropped = _unwrap(checkpoint, path)
+    state, heads = to_mmpretrain_names(raw)
+    meta = checkpoint.get('meta')
+    origin = meta.get('base_model', {}).get('format', '') if isinstance(
+        meta, dict) else ''
+    return BaseCheckpoint(path, _format_name(layout, raw), state,
+                          dropped + heads, origin)

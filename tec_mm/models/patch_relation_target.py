@@ -1,5 +1,5 @@
 """The frozen base model and TEC's patch-relation enhanced targets."""
-from typing import Dict, Optional
+from typing import Dict, Optional, Union
 
 import torch
 import torch.nn.functional as F
@@ -10,7 +10,9 @@ from mmpretrain.models.backbones.vision_transformer import \
 from mmpretrain.models.utils import resize_pos_embed
 from tec_mm.registry import MODELS
 
-from .base_checkpoint import BaseCheckpointError, read_base_checkpoint
+from .base_architecture import infer_architecture, resize_grid
+from .base_checkpoint import (BaseCheckpoint, BaseCheckpointError,
+                              read_base_checkpoint)
 
 
 @MODELS.register_module()
@@ -28,64 +30,59 @@ class PatchRelationTarget(VisionTransformer):
       against the N patch keys (CLS key dropped).
     - ``indices`` (B x K): those top-K patch indices, in [0, N).
 
-    The weights come from ``checkpoint`` at construction. The module keeps
-    ``requires_grad=False`` and eval mode whatever ``train()`` is called with.
-    :class:`TECAlgorithm` keeps it outside its module tree, so it is neither
-    optimised, synchronised across processes nor saved in TEC checkpoints.
+    The weights and the architecture come from ``checkpoint`` (any format
+    of :mod:`tec_mm.models.base_checkpoint`); the position grid is resized to
+    ``img_size`` once, at load, by the format's own convention. The module
+    keeps ``requires_grad=False`` and eval mode whatever ``train()`` is
+    called with. :class:`TECAlgorithm` keeps it outside its module tree, so
+    it is neither optimised, synchronised across processes nor saved in TEC
+    checkpoints.
 
     Args:
-        checkpoint (str): The base model's checkpoint file (MAE official or
-            MMPretrain format, or a plain state dict in either naming).
+        checkpoint (str): The base model's checkpoint file.
         name (str): The base model's name; it selects the conditional adapter
             and prediction layers trained against it. Defaults to ``'mae'``.
-        arch (str | dict): ViT architecture, as in
-            :class:`mmpretrain.models.VisionTransformer`. Defaults to ``'b'``.
-        img_size (int): Training resolution; the checkpoint's position
-            embedding is interpolated to it. Defaults to 224.
-        patch_size (int): Patch size. Defaults to 16.
-        in_channels (int): Image channels. Defaults to 3.
+        arch (str | dict, optional): Read from the checkpoint when None. A
+            value given must agree with it; ``num_heads`` (which weights do
+            not record) defaults to the published count of the width.
+            Defaults to None.
+        img_size (int): Training resolution. Defaults to 224.
+        patch_size (int, optional): Checked against the checkpoint when
+            given. Defaults to None.
         last_layers (int): Number of last blocks averaged into the feature
             target (``k``). Defaults to 2.
         top_k (int): Number of patch rows of the attention target (``K``).
             Defaults to 15.
         with_attention (bool): Whether to produce the attention target.
             Defaults to True.
-        qkv_bias (bool): Whether the qkv projection has a bias.
-            Defaults to True.
-        norm_cfg (dict): Normalisation layer config.
-            Defaults to ``dict(type='LN', eps=1e-6)``.
-        layer_scale_init_value (float): Non-zero when the base uses
-            LayerScale. Defaults to 0.
-        interpolate_mode (str): Position-embedding interpolation.
-            Defaults to ``'bicubic'``.
     """
 
     def __init__(self,
                  checkpoint: Optional[str],
                  name: str = 'mae',
-                 arch: str = 'b',
+                 arch: Union[str, dict, None] = None,
                  img_size: int = 224,
-                 patch_size: int = 16,
-                 in_channels: int = 3,
+                 patch_size: Optional[int] = None,
                  last_layers: int = 2,
                  top_k: int = 15,
-                 with_attention: bool = True,
-                 qkv_bias: bool = True,
-                 norm_cfg: dict = dict(type='LN', eps=1e-6),
-                 layer_scale_init_value: float = 0.,
-                 interpolate_mode: str = 'bicubic') -> None:
+                 with_attention: bool = True) -> None:
+        if checkpoint is None:
+            raise ValueError(
+                'PatchRelationTarget needs the base model checkpoint: set '
+                '--cfg-options model.target_generator.checkpoint=PATH')
+        ckpt = read_base_checkpoint(checkpoint)
+        found = infer_architecture(ckpt, arch, patch_size)
         super().__init__(
-            arch=arch,
+            arch=found.arch_dict(),
             img_size=img_size,
-            patch_size=patch_size,
-            in_channels=in_channels,
-            qkv_bias=qkv_bias,
-            norm_cfg=norm_cfg,
+            patch_size=found.patch_size,
+            in_channels=found.in_channels,
+            qkv_bias=found.qkv_bias,
+            norm_cfg=dict(type='LN', eps=1e-6),
             final_norm=False,
             out_type='raw',
             with_cls_token=True,
-            layer_scale_init_value=layer_scale_init_value,
-            interpolate_mode=interpolate_mode)
+            layer_scale_init_value=1e-5 if found.layer_scale else 0.)
         if not 1 <= last_layers <= self.num_layers:
             raise ValueError(f'last_layers={last_layers} must be in '
                              f'[1, {self.num_layers}]')
@@ -93,54 +90,54 @@ class PatchRelationTarget(VisionTransformer):
         if with_attention and not 1 <= top_k <= num_patches:
             raise ValueError(
                 f'top_k={top_k} must be in [1, {num_patches}] patches')
-        if checkpoint is None:
-            raise ValueError(
-                'PatchRelationTarget needs the base model checkpoint: set '
-                '--cfg-options model.target_generator.checkpoint=PATH')
         self.name = name
         self.checkpoint = checkpoint
+        self.architecture = found
         self.last_layers = last_layers
         self.top_k = top_k
         self.with_attention = with_attention
-        self.num_heads = self.arch_settings['num_heads']
-        self.load_base_weights(checkpoint)
+        self.num_heads = found.num_heads
+        self._load(ckpt)
         self.requires_grad_(False)
         self.train(False)
 
-    def load_base_weights(self, checkpoint: str) -> None:
-        """Load the base checkpoint; refuse missing or unexpected weights.
+    def _load(self, ckpt: BaseCheckpoint) -> None:
+        """Load the base weights; refuse missing or unexpected ones.
 
         Args:
-            checkpoint (str): The checkpoint file.
+            ckpt (BaseCheckpoint): The checkpoint read at construction.
 
         Raises:
-            BaseCheckpointError: The file's weights do not fit this ViT.
+            BaseCheckpointError: The weights do not fit this ViT.
         """
-        state, layout, dropped = read_base_checkpoint(checkpoint)
+        state, dropped = dict(ckpt.state), list(ckpt.dropped)
         for key in ('ln1.weight', 'ln1.bias'):  # targets are raw outputs
             if state.pop(key, None) is not None:
                 dropped.append(key)
+        state['pos_embed'] = resize_grid(state['pos_embed'],
+                                         self.architecture.grid,
+                                         self.patch_resolution,
+                                         self.architecture.grid_offset)
         own = self.state_dict()
         missing = sorted(set(own) - set(state))
         unexpected = sorted(set(state) - set(own))
         mismatched = [
             f'{k}: checkpoint {tuple(state[k].shape)} vs model '
             f'{tuple(own[k].shape)}' for k in sorted(set(own) & set(state))
-            if k != 'pos_embed' and state[k].shape != own[k].shape
+            if state[k].shape != own[k].shape
         ]
         if missing or unexpected or mismatched:
             raise BaseCheckpointError(
-                f'{checkpoint} ({layout} layout) does not fit the base ViT '
-                f'(arch={self.arch_settings}, patch_size='
-                f'{self.patch_embed.projection.kernel_size}): '
-                f'missing keys {missing[:10]}, unexpected keys '
-                f'{unexpected[:10]}, shape mismatches {mismatched[:10]}. '
-                'Set model.target_generator.arch/patch_size to the base '
-                "model's architecture.")
+                f'{ckpt.path} ({ckpt.format}) does not fit a ViT of '
+                f'{self.architecture}: missing keys {missing}, unexpected '
+                f'keys {unexpected}, shape mismatches {mismatched}. '
+                'Convert it with tools/convert_base_model.py to see what was '
+                'detected.')
         self.load_state_dict(state)
         print_log(
-            f'Base model {self.name!r}: {checkpoint} ({layout} layout), '
-            f'{len(state)} tensors loaded, not used: {dropped}',
+            f'Base model {self.name!r}: {ckpt.path} ({ckpt.format}), '
+            f'{self.architecture}, {len(state)} tensors loaded, not used: '
+            f'{dropped}',
             logger='current')
 
     def init_weights(self) -> None:

@@ -19,17 +19,28 @@ class TECAlgorithm(BaseSelfSupervisor):
     selected by the base model fuses all encoder blocks; the head decodes
     features and attention and computes ``loss_fea`` and ``loss_att``.
 
-    The base model (``target_generator``) is kept outside the module tree:
-    it is not in ``parameters()`` (so not optimised, nor synchronised by
-    DDP), not in ``state_dict()`` (so not saved; it is reloaded from its
-    checkpoint path), and ``train()`` does not reach it. Device and dtype
-    moves (``.to()``, ``.cuda()``) do.
+    The base models are kept outside the module tree: they are not in
+    ``parameters()`` (so not optimised, nor synchronised by DDP), not in
+    ``state_dict()`` (so not saved; they are reloaded from their checkpoint
+    paths), and ``train()`` does not reach them. Device and dtype moves
+    (``.to()``, ``.cuda()``) do.
+
+    Several base models: ``target_generator`` maps names to base configs,
+    e.g. ``dict(mae=dict(type='PatchRelationTarget', checkpoint=...),
+    ibot=dict(...))``. Every iteration, each process's batch is cut into as
+    many contiguous, near-equal parts as there are bases, in that order; each
+    base makes the targets of its part and the part goes through that base's
+    adapter and prediction layers. Each loss is the parts' losses weighted by
+    their share of the batch. So every adapter is trained at every step
+    (DDP needs no ``find_unused_parameters``) and the base models together
+    cost one base forward per image, as with one base.
 
     Args:
         backbone (dict): Config of the new model's encoder (:class:`TECViT`).
         neck (dict): Config of the :class:`ConditionalAdapter`.
         head (dict): Config of the :class:`TECReconstructionHead`.
-        target_generator (dict): Config of the :class:`PatchRelationTarget`.
+        target_generator (dict): Config of the :class:`PatchRelationTarget`,
+            or a dict of them keyed by base name.
         data_preprocessor (dict, optional): Defaults to
             ``SelfSupDataPreprocessor``.
         init_cfg (dict | list, optional): Initialisation config.
@@ -43,9 +54,9 @@ class TECAlgorithm(BaseSelfSupervisor):
                  data_preprocessor: Optional[dict] = None,
                  init_cfg: Optional[Union[List[dict], dict]] = None) -> None:
         # Built here with tec_mm's registry, which also sees MMPretrain's.
-        backbone, neck, head, target_generator = (
+        backbone, neck, head = (
             m if isinstance(m, nn.Module) else MODELS.build(m)
-            for m in (backbone, neck, head, target_generator))
+            for m in (backbone, neck, head))
         super().__init__(
             backbone=backbone,
             neck=neck,
@@ -53,40 +64,46 @@ class TECAlgorithm(BaseSelfSupervisor):
             data_preprocessor=data_preprocessor,
             init_cfg=init_cfg)
         # object.__setattr__ bypasses nn.Module registration on purpose.
-        object.__setattr__(self, 'target_generator', target_generator)
-        self._check_compatible()
+        object.__setattr__(self, 'base_models',
+                           build_base_models(target_generator))
+        for base in self.base_models.values():
+            self._check_compatible(base)
 
-    def _check_compatible(self) -> None:
+    def _check_compatible(self, base: nn.Module) -> None:
         """Refuse a base model whose targets the new model cannot predict."""
-        base, new = self.target_generator, self.backbone
-        decoder = self.head.decoder
+        new, decoder = self.backbone, self.head.decoder
         problems = []
         if base.embed_dims != new.embed_dims:
             problems.append(f'feature dim: base {base.embed_dims}, new model '
-                            f'{new.embed_dims}')
+                            f'{new.embed_dims} (model.backbone.arch)')
         if base.patch_resolution != new.patch_resolution:
-            problems.append(f'patch grid: base {base.patch_resolution}, new '
-                            f'model {new.patch_resolution}')
+            problems.append(
+                f'patch grid: base {base.patch_resolution} (patch '
+                f'{base.architecture.patch_size}), new model '
+                f'{new.patch_resolution}: give model.backbone the base\'s '
+                'patch_size or an img_size with the same grid')
         if base.with_attention != self.head.with_attention:
             problems.append(
                 f'attention target: base with_attention={base.with_attention}'
                 f', head attention_loss set={self.head.with_attention}')
         elif base.with_attention and base.num_heads != decoder.target_heads:
             problems.append(f'heads: base {base.num_heads}, decoder '
-                            f'target_heads {decoder.target_heads}')
+                            f'target_heads {decoder.target_heads} '
+                            '(model.head.decoder.target_heads)')
         if base.name not in self.neck.adapters:
             problems.append(f'no adapter for base {base.name!r} (adapters: '
-                            f'{list(self.neck.adapters)})')
+                            f'{list(self.neck.adapters)}; '
+                            'model.neck.base_names)')
         if problems:
-            raise ValueError('The base model and the new model do not fit: ' +
-                             '; '.join(problems) +
-                             '. Make model.backbone, model.neck and model.head '
-                             'match model.target_generator.')
+            raise ValueError(f'Base model {base.name!r} ({base.checkpoint}) '
+                             'and the new model do not fit: ' +
+                             '; '.join(problems) + '.')
 
     def _apply(self, fn: Callable, recurse: bool = True) -> 'TECAlgorithm':
-        """Apply ``fn`` (device/dtype moves) to the base model too."""
+        """Apply ``fn`` (device/dtype moves) to the base models too."""
         super()._apply(fn, recurse)
-        self.target_generator._apply(fn, recurse)
+        for base in self.base_models.values():
+            base._apply(fn, recurse)
         return self
 
     def extract_feat(self, inputs: torch.Tensor) -> Any:
@@ -105,8 +122,47 @@ class TECAlgorithm(BaseSelfSupervisor):
         Returns:
             Dict[str, torch.Tensor]: ``loss_fea`` and ``loss_att``.
         """
-        targets = self.target_generator(inputs)
+        n = len(self.base_models)
+        if len(inputs) < n:
+            raise ValueError(f'a batch of {len(inputs)} images cannot be '
+                             f'shared by {n} base models; raise the batch '
+                             'size')
         feats, mask, ids_restore = self.backbone(inputs)
-        base = self.target_generator.name
-        latent = self.neck(feats, base)
-        return self.head.loss(latent, ids_restore, mask, targets, base)
+        parts = zip(
+            self.base_models.items(), inputs.tensor_split(n),
+            zip(*(f.tensor_split(n) for f in feats)), mask.tensor_split(n),
+            ids_restore.tensor_split(n))
+        losses: Dict[str, torch.Tensor] = {}
+        for (name, base), images, part_feats, part_mask, part_ids in parts:
+            part = self.head.loss(
+                self.neck(part_feats, name), part_ids, part_mask,
+                base(images), name)
+            share = len(images) / len(inputs)
+            for key, value in part.items():
+                losses[key] = losses.get(key, 0.) + share * value
+        return losses
+
+
+def build_base_models(cfg: Union[dict, nn.Module]) -> Dict[str, nn.Module]:
+    """Build the base model, or the base models keyed by name.
+
+    Args:
+        cfg (dict | nn.Module): One :class:`PatchRelationTarget` (config or
+            module) or a dict of them keyed by base name.
+
+    Returns:
+        Dict[str, nn.Module]: The base models by name, in config order.
+    """
+    if isinstance(cfg, nn.Module) or 'type' in cfg:
+        cfg = {None: cfg}
+    bases = {}
+    for name, base in cfg.items():
+        if not isinstance(base, nn.Module):
+            base = dict(base)
+            if name is not None and base.setdefault('name', name) != name:
+                raise ValueError(f'target_generator.{name} has name='
+                                 f'{base["name"]!r}; leave it out or make '
+                                 'it match its key')
+            base = MODELS.build(base)
+        bases[base.name] = base
+    return bases

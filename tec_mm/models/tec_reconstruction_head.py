@@ -61,6 +61,6 @@ class TECReconstructionHead(BaseModule):
         losses = dict(
             loss_fea=self.feature_loss(feature, targets['feature'], mask))
         if self.with_attention:
-            losses['loss_att'] = self.attention_loss(attention,
-                                                     targets['attention'])
+            losses['loss_att'] = self.attention_loss(
+                attention, targets['attention'], base)
         return losses

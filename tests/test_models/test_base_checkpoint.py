@@ -1,67 +1,182 @@
+"""Every base-checkpoint format, numerically: a random ViT written in the
+format's layout and naming, an independent plain-torch forward with that
+format's own semantics (LayerScale, CLS position, grid resizing), and the
+feature target of PatchRelationTarget compared at the checkpoint's own
+resolution and at another one."""
+import argparse
+
 import pytest
 import torch
 
-from tec_mm.models import BaseCheckpointError, read_base_checkpoint
+from tec_mm.models import (BaseCheckpointError, PatchRelationTarget,
+                           read_base_checkpoint)
 from tec_mm.models.base_checkpoint import to_mmpretrain_names
+from tec_test_utils import TINY_ARCH, ReferenceViT, mmpretrain_state
+
+W = TINY_ARCH['embed_dims']
+HEADS = dict(num_heads=TINY_ARCH['num_heads'])  # 24 wide: no standard count
+
+
+def prefixed(state, prefix):
+    return {prefix + k: v for k, v in state.items()}
+
+
+def dino_head(prefix):
+    return {
+        f'{prefix}head.mlp.0.weight': torch.zeros(8, W),
+        f'{prefix}head.last_layer.weight_g': torch.zeros(1, 8)
+    }
+
+
+def write_dino(ref):
+    other = ReferenceViT(TINY_ARCH, 224, 16)  # the student differs
+    return {
+        'teacher': {**prefixed(ref.state_dict(), 'backbone.'),
+                    **dino_head('')},
+        'student': {**prefixed(other.state_dict(), 'module.backbone.'),
+                    **dino_head('module.')},
+        'epoch': 100, 'args': argparse.Namespace(arch='vit_tiny')
+    }
+
+
+# name: (ReferenceViT options, patch, checkpoint px, other px, writer,
+#        detected format)
+FORMATS = {
+    'mae': (dict(), 16, 224, 160, lambda r: {
+        'model': {**r.state_dict(), 'mask_token': torch.zeros(1, 1, W),
+                  'decoder_embed.weight': torch.zeros(8, W)},
+        'epoch': 299, 'args': argparse.Namespace(model='mae_vit_tiny')
+    }, 'mae'),
+    'dino': (dict(grid_offset=0.1), 16, 224, 160, write_dino, 'dino'),
+    'ibot': (dict(grid_offset=0.1), 16, 224, 160, lambda r: {
+        'state_dict': {**prefixed(r.state_dict(), 'backbone.'),
+                       'backbone.masked_embed': torch.zeros(W),
+                       **dino_head('')}
+    }, 'ibot'),
+    'dinov2': (dict(layer_scale=True, grid_offset=0.1), 14, 518, 112,
+               lambda r: {**r.state_dict(),
+                          'mask_token': torch.zeros(1, W)}, 'dinov2'),
+    'mmpretrain': (dict(), 16, 224, 160, lambda r: {
+        'state_dict': {**prefixed(mmpretrain_state(r), 'backbone.'),
+                       'neck.decoder_embed.weight': torch.zeros(8, W),
+                       'data_preprocessor.mean': torch.zeros(3)},
+        'meta': {'epoch': 1}
+    }, 'mmpretrain'),
+    'mmpretrain-plain': (dict(layer_scale=True), 16, 224, 160,
+                         mmpretrain_state, 'mmpretrain'),
+    # timm's no_embed_class models (DeiT-3): no CLS position, LayerScale
+    'timm': (dict(layer_scale=True, class_pos=False), 16, 224, 160,
+             lambda r: {**r.state_dict(), 'head.weight': torch.zeros(5, W),
+                        'fc_norm.weight': torch.zeros(W)}, 'timm'),
+    'timm-ddp': (dict(), 16, 224, 160,
+                 lambda r: prefixed(r.state_dict(), 'module.'), 'timm'),
+}
+
+
+def write(tmp_path, name):
+    options, patch, size, _, writer, _ = FORMATS[name]
+    torch.manual_seed(0)
+    ref = ReferenceViT(TINY_ARCH, size, patch, std=0.2, **options)
+    path = str(tmp_path / f'{name}.pth')
+    torch.save(writer(ref), path)
+    return path, ref
+
+
+@pytest.mark.parametrize('name', sorted(FORMATS))
+def test_format_is_detected_and_heads_dropped(tmp_path, name):
+    path, ref = write(tmp_path, name)
+    ckpt = read_base_checkpoint(path)
+    assert ckpt.format == FORMATS[name][-1]
+    assert len(ckpt.state) == len(ref.state_dict())
+    assert not any(k.startswith(('head', 'mask', 'fc_norm', 'decoder'))
+                   for k in ckpt.state)
+
+
+@pytest.mark.parametrize('name', sorted(FORMATS))
+@pytest.mark.parametrize('resolution', ['checkpoint', 'other'])
+def test_feature_target_matches_the_format_semantics(tmp_path, name,
+                                                     resolution):
+    path, ref = write(tmp_path, name)
+    _, patch, size, other, _, _ = FORMATS[name]
+    px = size if resolution == 'checkpoint' else other
+    if name == 'dinov2' and resolution == 'checkpoint':
+        px = 224  # DINOv2 is released at 518 px; TEC trains at 224
+    target = PatchRelationTarget(
+        path, arch=HEADS, img_size=px, top_k=3, with_attention=False)
+    assert target.patch_resolution == (px // patch, px // patch)
+    img = torch.randn(2, 3, px, px)
+    with torch.no_grad():
+        expected = ref.feature_target(img)
+    torch.testing.assert_close(
+        target(img)['feature'], expected, atol=1e-5, rtol=0)
+
+
+def test_dino_teacher_is_used_and_student_reported(tmp_path):
+    path, _ = write(tmp_path, 'dino')
+    ckpt = read_base_checkpoint(path)
+    assert 'student (the teacher is used)' in ckpt.dropped
+    assert 'head.mlp.0.weight' in ckpt.dropped
 
 
 def test_timm_names_map_to_mmpretrain_names():
     t = torch.zeros(1)
     state, dropped = to_mmpretrain_names({
-        'cls_token': t,
-        'pos_embed': t,
         'patch_embed.proj.weight': t,
         'blocks.11.norm1.bias': t,
-        'blocks.11.attn.qkv.weight': t,
-        'blocks.11.attn.proj.bias': t,
-        'blocks.11.norm2.weight': t,
-        'blocks.11.mlp.fc1.weight': t,
-        'blocks.11.mlp.fc2.bias': t,
+        'blocks.0.4.mlp.fc1.weight': t,  # DINOv2 block chunk
+        'blocks.3.ls2.gamma': t,
+        'blocks.3.gamma_1': t,  # older timm LayerScale
         'norm.weight': t,
-        'head.weight': t,
-        'decoder_embed.weight': t,
-        'mask_token': t,
+        'masked_embed': t,
     })
     assert sorted(state) == sorted([
-        'cls_token', 'pos_embed', 'patch_embed.projection.weight',
-        'layers.11.ln1.bias', 'layers.11.attn.qkv.weight',
-        'layers.11.attn.proj.bias', 'layers.11.ln2.weight',
-        'layers.11.ffn.layers.0.0.weight', 'layers.11.ffn.layers.1.bias',
-        'ln1.weight'
+        'patch_embed.projection.weight', 'layers.11.ln1.bias',
+        'layers.4.ffn.layers.0.0.weight', 'layers.3.ffn.gamma2.weight',
+        'layers.3.attn.gamma1.weight', 'ln1.weight'
     ])
-    assert sorted(dropped) == ['decoder_embed.weight', 'head.weight',
-                               'mask_token']
+    assert dropped == ['masked_embed']
 
 
-def test_mmpretrain_names_pass_through():
-    keys = ['layers.0.ln1.weight', 'layers.0.ffn.layers.0.0.weight',
-            'patch_embed.projection.bias']
-    state, dropped = to_mmpretrain_names({k: torch.zeros(1) for k in keys})
-    assert sorted(state) == sorted(keys) and dropped == []
-
-
-@pytest.mark.parametrize('layout,wrap', [
-    ('mae', lambda s: {'model': s}),
-    ('mmpretrain', lambda s: {
-        'state_dict': {f'backbone.{k}': v
-                       for k, v in s.items()},
-        'meta': {}
-    }),
-    ('state_dict', lambda s: {'state_dict': s}),
-    ('plain', lambda s: {f'module.{k}': v
-                         for k, v in s.items()}),
-])
-def test_layouts_are_detected(tmp_path, layout, wrap):
-    state = {'blocks.0.norm1.weight': torch.ones(2), 'head.bias': torch.ones(1)}
-    path = str(tmp_path / 'ckpt.pth')
-    torch.save(wrap(state), path)
-    got, detected, dropped = read_base_checkpoint(path)
-    assert detected == layout
-    assert list(got) == ['layers.0.ln1.weight'] and dropped == ['head.bias']
-
-
-def test_non_dict_is_refused(tmp_path):
-    path = str(tmp_path / 'list.pth')
-    torch.save([torch.ones(1)], path)
-    with pytest.raises(BaseCheckpointError, match='expected a dict'):
+def test_unknown_format_names_the_keys_seen(tmp_path):
+    path = str(tmp_path / 'odd.pth')
+    torch.save({'epoch': 3, 'weights': [torch.ones(1)]}, path)
+    with pytest.raises(BaseCheckpointError,
+                       match=r"keys seen: \['epoch', 'weights'\]"):
         read_base_checkpoint(path)
+
+
+def test_truncated_file_is_refused(tmp_path):
+    path, _ = write(tmp_path, 'mae')
+    with open(path, 'rb') as f:
+        head = f.read(200)
+    with open(path, 'wb') as f:
+        f.write(head)
+    with pytest.raises(BaseCheckpointError, match='cannot be read'):
+        read_base_checkpoint(path)
+
+
+def test_missing_and_unexpected_keys_are_listed(tmp_path):
+    path, ref = write(tmp_path, 'timm-ddp')
+    state = ref.state_dict()
+    del state['blocks.1.norm2.weight']
+    state['register_tokens'] = torch.zeros(1, 4, W)
+    torch.save(state, path)
+    with pytest.raises(BaseCheckpointError) as err:
+        PatchRelationTarget(path, arch=HEADS, top_k=3)
+    assert "missing keys ['layers.1.ln2.weight']" in str(err.value)
+    assert "unexpected keys ['register_tokens']" in str(err.value)
+
+
+def test_config_that_disagrees_with_the_weights_is_refused(tmp_path):
+    path, _ = write(tmp_path, 'mae')
+    with pytest.raises(BaseCheckpointError,
+                       match="embed_dims.*768 in the config, 24 in the"):
+        PatchRelationTarget(path, arch='b')
+    with pytest.raises(BaseCheckpointError, match="patch_size.*14 in the"):
+        PatchRelationTarget(path, arch=HEADS, patch_size=14)
+
+
+def test_width_without_standard_heads_asks_for_them(tmp_path):
+    path, _ = write(tmp_path, 'mae')
+    with pytest.raises(BaseCheckpointError, match='arch=dict.num_heads=H'):
+        PatchRelationTarget(path)

@@ -23,7 +23,7 @@ def test_loss_dict_and_gradients(model):
     sum(losses.values()).backward()
     assert model.backbone.cls_mlp[0].weight.grad is not None
     assert model.neck.adapters['mae'].ln_in.weight.grad is not None
-    assert all(p.grad is None for p in model.target_generator.parameters())
+    assert all(p.grad is None for p in model.base_models['mae'].parameters())
 
 
 def test_feature_only_variant(mae_checkpoint):
@@ -32,12 +32,12 @@ def test_feature_only_variant(mae_checkpoint):
 
 
 def test_base_is_outside_the_module_tree(model):
-    base = model.target_generator
+    base = model.base_models['mae']
     base_params = {id(p) for p in base.parameters()}
     assert base_params
     assert not base_params & {id(p) for p in model.parameters()}
-    assert not any(k.startswith('target_generator') for k in
-                   model.state_dict())
+    assert not any(k.startswith(('target_generator', 'base_models'))
+                   for k in model.state_dict())
     assert all(m is not base for m in model.modules())
     wrapper = build_optim_wrapper(
         model,
@@ -55,12 +55,12 @@ def test_base_is_outside_the_module_tree(model):
 def test_train_mode_does_not_reach_base_but_dtype_moves_do(model):
     model.train()
     assert model.backbone.training
-    assert not model.target_generator.training
+    assert not model.base_models['mae'].training
     model.double()
-    assert model.target_generator.cls_token.dtype == torch.float64
-    assert not model.target_generator.cls_token.requires_grad
-    assert copy.deepcopy(model).target_generator is not \
-        model.target_generator
+    assert model.base_models['mae'].cls_token.dtype == torch.float64
+    assert not model.base_models['mae'].cls_token.requires_grad
+    assert copy.deepcopy(model).base_models['mae'] is not \
+        model.base_models['mae']
 
 
 def test_incompatible_base_is_refused(mae_checkpoint):
