@@ -67,3 +67,20 @@ def test_full_size_model_builds_and_runs(path, tmp_path):
         losses = model.loss(torch.randn(1, 3, 224, 224), None)
     assert set(losses) == {'loss_fea', 'loss_att'}
     assert all(torch.isfinite(v) for v in losses.values())
+
+
+def test_two_base_config_builds_one_adapter_per_base(tmp_path):
+    cfg = Config.fromfile(osp.join(ROOT, 'configs/tec_vitb_mae_ibot.py'))
+    init_default_scope(cfg.default_scope)
+    assert cfg.model.head.attention_loss.tau == dict(mae=1.8, ibot=1.0)
+    for name in ('mae', 'ibot'):
+        path = str(tmp_path / f'{name}.pth')
+        write_mmpretrain_checkpoint(path, arch='b', img=224, patch=16)
+        cfg.model.target_generator[name].checkpoint = path
+    model = MODELS.build(cfg.model)
+    assert {n: b.top_k for n, b in model.base_models.items()} == \
+        dict(mae=15, ibot=9)
+    assert sorted(model.neck.adapters) == ['ibot', 'mae']
+    with torch.no_grad():
+        losses = model.loss(torch.randn(2, 3, 224, 224), None)
+    assert all(torch.isfinite(v) for v in losses.values())

@@ -8,6 +8,7 @@ import subprocess
 import sys
 
 import pytest
+import torch
 
 from tec_mm.datasets import DEBIAN_FASHION_MNIST
 from tec_mm.engine import load_checkpoint_file
@@ -16,6 +17,7 @@ ROOT = osp.dirname(osp.dirname(osp.abspath(__file__)))
 TRAIN = osp.join(ROOT, 'tools/train.py')
 MAE = osp.join(ROOT, 'configs/demo/mae_vit-tiny-p4_fmnist.py')
 TEC = osp.join(ROOT, 'configs/demo/tec_vit-tiny-p4_fmnist.py')
+TWO_BASES = osp.join(ROOT, 'configs/demo/tec_vit-tiny-p4_fmnist_2bases.py')
 TINY = [
     'train_dataloader.dataset.indices=16', 'train_dataloader.batch_size=8',
     'default_hooks.logger.interval=1', 'train_cfg.max_epochs=1'
@@ -93,6 +95,50 @@ def test_missing_base_checkpoint_stops_before_training(tmp_path):
     assert res.returncode != 0
     assert 'Base checkpoint not found' in res.stderr
     assert not glob.glob(str(tmp_path / '*.pth'))
+
+
+def write_tiny_dino_base(path, patch=4):
+    """A random base of the demo's tiny ViT in DINO's teacher format."""
+    from tec_test_utils import ReferenceViT
+    ref = ReferenceViT(
+        dict(embed_dims=96, num_layers=6, num_heads=4,
+             feedforward_channels=384), img=28, patch=patch, in_ch=1,
+        std=0.02)
+    torch.save({'teacher': {f'backbone.{k}': v
+                            for k, v in ref.state_dict().items()}}, path)
+
+
+def test_two_bases_train_one_adapter_each(mae_base, tmp_path):
+    dino = str(tmp_path / 'dino.pth')
+    write_tiny_dino_base(dino)
+    work_dir = str(tmp_path / 'two')
+    train(TWO_BASES, work_dir,
+          f'model.target_generator.mae.checkpoint={mae_base}',
+          f'model.target_generator.ibot.checkpoint={dino}')
+    for _, losses in logged_losses(work_dir):
+        assert all(math.isfinite(v) for v in losses.values())
+    state = load_checkpoint_file(osp.join(work_dir, 'epoch_1.pth'))[
+        'state_dict']
+    for name in ('mae', 'ibot'):
+        assert f'neck.adapters.{name}.ln_out.weight' in state
+        assert any(k.startswith('head.decoder.') and f'.{name}.' in k
+                   for k in state)
+
+
+def test_incompatible_base_is_refused_before_anything_is_saved(tmp_path):
+    coarse = str(tmp_path / 'dino_patch7.pth')
+    write_tiny_dino_base(coarse, patch=7)
+    work_dir = tmp_path / 'refused'
+    cmd = [
+        sys.executable, TRAIN, TEC, '--work-dir',
+        str(work_dir), '--cfg-options', *TINY,
+        f'model.target_generator.checkpoint={coarse}',
+        'model.target_generator.patch_size=None'
+    ]
+    res = subprocess.run(cmd, capture_output=True, text=True, timeout=600)
+    assert res.returncode != 0
+    assert 'patch grid: base (4, 4) (patch 7), new model (7, 7)' in res.stderr
+    assert not glob.glob(str(work_dir / '**/*.pth'), recursive=True)
 
 
 def test_full_size_config_on_tiny_data(tmp_path):

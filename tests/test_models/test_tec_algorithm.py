@@ -5,7 +5,7 @@ import torch
 from mmengine.optim import build_optim_wrapper
 
 from tec_mm.registry import MODELS
-from tec_test_utils import IMG, tiny_tec_cfg
+from tec_test_utils import IMG, TINY_ARCH, tiny_tec_cfg, write_mae_checkpoint
 
 
 @pytest.fixture
@@ -75,4 +75,72 @@ def test_incompatible_base_is_refused(mae_checkpoint):
     cfg = tiny_tec_cfg(mae_checkpoint[0])
     cfg['target_generator']['with_attention'] = False
     with pytest.raises(ValueError, match='attention target'):
+        MODELS.build(cfg)
+
+
+def test_base_of_other_patch_grid_or_width_is_refused(tmp_path):
+    coarse = str(tmp_path / 'patch8.pth')
+    write_mae_checkpoint(coarse, patch=8)
+    cfg = tiny_tec_cfg(coarse)
+    del cfg['target_generator']['patch_size']  # read from the checkpoint
+    with pytest.raises(ValueError, match=r'patch grid: base \(2, 2\)'):
+        MODELS.build(cfg)
+    wide = str(tmp_path / 'wide.pth')
+    write_mae_checkpoint(wide, arch=dict(TINY_ARCH, embed_dims=32))
+    cfg = tiny_tec_cfg(wide)
+    cfg['target_generator']['arch'] = dict(TINY_ARCH, embed_dims=32)
+    with pytest.raises(ValueError, match='feature dim: base 32, new model 24'):
+        MODELS.build(cfg)
+
+
+def two_base_cfg(mae_path, ibot_path):
+    cfg = tiny_tec_cfg(mae_path)
+    mae = cfg.pop('target_generator')
+    cfg['target_generator'] = dict(
+        mae=mae, ibot=dict(mae, checkpoint=ibot_path, top_k=2))
+    cfg['neck']['base_names'] = ('mae', 'ibot')
+    cfg['head']['decoder']['base_names'] = ('mae', 'ibot')
+    cfg['head']['attention_loss']['tau'] = dict(mae=1.8, ibot=1.0)
+    return cfg
+
+
+def test_two_bases_share_each_batch(mae_checkpoint, tmp_path):
+    ibot = str(tmp_path / 'ibot.pth')
+    write_mae_checkpoint(ibot)  # other random weights
+    torch.manual_seed(0)
+    model = MODELS.build(two_base_cfg(mae_checkpoint[0], ibot))
+    assert list(model.base_models) == ['mae', 'ibot']
+    assert model.base_models['ibot'].top_k == 2
+    images = torch.randn(5, 3, IMG, IMG)
+    torch.manual_seed(1)
+    losses = model.loss(images, None)
+
+    # by hand: images 0-2 against mae, 3-4 against ibot, same masks
+    torch.manual_seed(1)
+    feats, mask, ids = model.backbone(images)
+    expected = {'loss_fea': 0., 'loss_att': 0.}
+    for name, part in (('mae', slice(0, 3)), ('ibot', slice(3, 5))):
+        base = model.base_models[name]
+        targets = base(images[part])
+        assert targets['indices'].shape == (part.stop - part.start,
+                                            base.top_k)
+        got = model.head.loss(
+            model.neck([f[part] for f in feats], name), ids[part],
+            mask[part], targets, name)
+        for key in expected:
+            expected[key] += got[key] * (part.stop - part.start) / 5
+    for key in expected:
+        torch.testing.assert_close(losses[key], expected[key])
+
+    sum(losses.values()).backward()
+    for name in ('mae', 'ibot'):
+        assert model.neck.adapters[name].ln_in.weight.grad is not None
+    with pytest.raises(ValueError, match='cannot be shared by 2 base'):
+        model.loss(images[:1], None)
+
+
+def test_base_name_must_match_its_key(mae_checkpoint, tmp_path):
+    cfg = two_base_cfg(mae_checkpoint[0], mae_checkpoint[0])
+    cfg['target_generator']['ibot']['name'] = 'dino'
+    with pytest.raises(ValueError, match="target_generator.ibot has name='dino'"):
         MODELS.build(cfg)

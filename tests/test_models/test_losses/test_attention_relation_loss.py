@@ -36,3 +36,18 @@ def test_attention_loss_averages_rows_heads_batch():
     torch.testing.assert_close(loss(pred, target), per_row.mean())
     with pytest.raises(ValueError):
         AttentionRelationLoss(tau=0)
+
+
+def test_attention_loss_tau_per_base():
+    target = torch.tensor([[[[0., math.log(3.)]]]])
+    pred = torch.tensor([[[[0., math.log(3.)]]]])
+    loss = AttentionRelationLoss(tau=dict(mae=2., ibot=1.))
+    assert loss(pred, target, 'mae').item() == pytest.approx(
+        AttentionRelationLoss(tau=2.)(pred, target).item())
+    # tau 1 for ibot: the target equals the prediction, CE = its entropy
+    expected = -(0.25 * math.log(0.25) + 0.75 * math.log(0.75))
+    assert loss(pred, target, 'ibot').item() == pytest.approx(expected)
+    with pytest.raises(KeyError, match="no attention tau for base model 'dino'"):
+        loss(pred, target, 'dino')
+    with pytest.raises(ValueError):
+        AttentionRelationLoss(tau=dict(mae=1., ibot=-1.))

@@ -1,0 +1,23 @@
+# TEC ViT-B/16 against two base models in one run, MAE (K=15, tau=1.8) and
+# iBOT (K=9, tau=1.0), one conditional adapter and prediction layers each.
+# Every iteration each base makes the targets of its half of every batch
+# (see TECAlgorithm). Set both checkpoints:
+#   tools/dist_train.sh configs/tec_vitb_mae_ibot.py 8 --cfg-options \
+#       model.target_generator.mae.checkpoint=mae_pretrain_vit_base.pth \
+#       model.target_generator.ibot.checkpoint=checkpoint_teacher.pth
+_base_ = './tec_vitb_mae.py'
+
+base_names = ('mae', 'ibot')
+model = dict(
+    neck=dict(base_names=base_names),
+    head=dict(
+        decoder=dict(base_names=base_names),
+        attention_loss=dict(tau=dict(_delete_=True, mae=1.8, ibot=1.0))),
+    target_generator=dict(
+        _delete_=True,
+        mae=dict(
+            type='PatchRelationTarget', checkpoint=None, arch='b',
+            img_size=224, top_k=15),
+        ibot=dict(
+            type='PatchRelationTarget', checkpoint=None, arch='b',
+            img_size=224, top_k=9)))
