@@ -1,11 +1,14 @@
 """tools/convert_base_model.py on files on disk: what it prints, and that the
 canonical file it writes gives the same targets as the original."""
 import os.path as osp
+import runpy
 import subprocess
 import sys
 
+import pytest
 import torch
 
+from base_formats import FORMATS, write
 from tec_mm.models import PatchRelationTarget, read_base_checkpoint
 from tec_test_utils import TINY_ARCH, ReferenceViT
 
@@ -44,6 +47,20 @@ def test_dinov2_file_converts_and_keeps_its_semantics(tmp_path):
         torch.testing.assert_close(
             target(img)['feature'], ref.feature_target(img).detach(),
             atol=1e-5, rtol=0)
+
+
+@pytest.mark.parametrize('name', sorted(FORMATS))
+def test_every_format_converts_from_disk(tmp_path, name, monkeypatch,
+                                         capsys):
+    src, ref = write(tmp_path, name)
+    dst = str(tmp_path / 'canonical.pth')
+    monkeypatch.setattr(sys, 'argv', [TOOL, src, dst, '--num-heads', '2'])
+    runpy.run_path(TOOL, run_name='__main__')
+    printed = capsys.readouterr().out
+    assert f'format:  {FORMATS[name][-1]}\n' in printed
+    converted = read_base_checkpoint(dst)
+    assert converted.origin == FORMATS[name][-1]
+    assert sorted(converted.state) == sorted(read_base_checkpoint(src).state)
 
 
 def test_unusable_file_writes_nothing(tmp_path):
