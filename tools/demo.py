@@ -25,6 +25,7 @@ from mmengine.config import Config  # noqa: E402
 from mmengine.logging import MMLogger  # noqa: E402
 from mmengine.registry import init_default_scope  # noqa: E402
 from mmengine.runner import Runner, load_checkpoint  # noqa: E402
+from mmengine.runner.utils import set_random_seed  # noqa: E402
 
 import tec_mm  # noqa: E402,F401
 from tec_mm.evaluation import extract_pooled_features, knn_predict  # noqa
@@ -70,6 +71,7 @@ def knn_accuracy(config: str, checkpoint: Optional[str],
     MMLogger.get_instance('tec_demo_knn', log_level='WARNING')
     if base_checkpoint is not None:
         cfg.model.target_generator.checkpoint = base_checkpoint
+    set_random_seed(0)  # the same random encoder on every run
     model = MODELS.build(
         dict(cfg.model, data_preprocessor=cfg.data_preprocessor))
     if checkpoint is None:
