@@ -76,9 +76,6 @@ def infer_architecture(ckpt: BaseCheckpoint,
                        patch_size: Optional[int] = None) -> BaseArchitecture:
     """Read a base model's architecture from its weights.
 
-    Also normalises ``ckpt.state['pos_embed']`` to carry a CLS row (timm
-    models without one get zeros: their CLS token takes no position).
-
     Args:
         ckpt (BaseCheckpoint): The base checkpoint.
         arch (str | dict, optional): What the config says; every value it
@@ -102,11 +99,8 @@ def infer_architecture(ckpt: BaseCheckpoint,
     proj = state['patch_embed.projection.weight']
     width = proj.shape[0]
     pos = state['pos_embed']
-    side = math.isqrt(pos.shape[1])
-    if side * side == pos.shape[1]:  # no CLS row (timm no_embed_class)
-        state['pos_embed'] = torch.cat([pos.new_zeros(1, 1, width), pos], 1)
-    side = math.isqrt(state['pos_embed'].shape[1] - 1)
-    if side * side != state['pos_embed'].shape[1] - 1:
+    side = math.isqrt(pos.shape[1] - 1)
+    if side * side != pos.shape[1] - 1:
         raise BaseCheckpointError(
             f'{ckpt.path}: pos_embed {tuple(pos.shape)} is not a square grid')
     found = dict(

@@ -21,6 +21,7 @@ format                what the file holds
 Whatever the format, :func:`read_base_checkpoint` returns the backbone's
 state dict in the naming of :class:`mmpretrain.models.VisionTransformer`.
 """
+import math
 import os.path as osp
 import re
 from dataclasses import dataclass, field
@@ -50,6 +51,7 @@ _TIMM_TO_MMPRETRAIN = [
 _HEAD_PREFIXES = ('head.', 'fc_norm.', 'decoder', 'mask_token',
                   'masked_embed', 'neck.', 'data_preprocessor.')
 
+
 class BaseCheckpointError(ValueError):
     """A base checkpoint that cannot be used, with what to change."""
 
@@ -61,7 +63,8 @@ class BaseCheckpoint:
     Attributes:
         path (str): The file.
         format (str): The detected format (see the module docstring).
-        state (dict): The backbone's weights in MMPretrain names.
+        state (dict): The backbone's weights in MMPretrain names;
+            ``pos_embed`` always has a CLS row.
         dropped (List[str]): Keys of the file left out (heads, projectors,
             mask tokens, the student when a teacher exists).
         origin (str): The format the weights first came in: ``format``, or
@@ -147,6 +150,19 @@ def to_mmpretrain_names(state: StateDict) -> Tuple[StateDict, List[str]]:
     return converted, dropped
 
 
+def _with_cls_position(state: StateDict) -> StateDict:
+    """Give ``pos_embed`` a CLS row when it has none.
+
+    timm's ``no_embed_class`` models (DeiT-3) add no position to their CLS
+    token; a zero row does the same in MMPretrain's ViT.
+    """
+    pos = state.get('pos_embed')
+    if pos is not None and math.isqrt(pos.shape[1])**2 == pos.shape[1]:
+        state['pos_embed'] = torch.cat([pos.new_zeros(1, 1, pos.shape[-1]),
+                                        pos], 1)
+    return state
+
+
 def _format_name(layout: str, state: StateDict) -> str:
     """Name the format from the layout and the naming of the keys."""
     timm_names = any(k.startswith('blocks.') for k in state)
@@ -193,5 +209,5 @@ def read_base_checkpoint(path: str) -> BaseCheckpoint:
     meta = checkpoint.get('meta')
     origin = meta.get('base_model', {}).get('format', '') if isinstance(
         meta, dict) else ''
-    return BaseCheckpoint(path, _format_name(layout, raw), state,
-                          dropped + heads, origin)
+    return BaseCheckpoint(path, _format_name(layout, raw),
+                          _with_cls_position(state), dropped + heads, origin)
