@@ -2,9 +2,13 @@
 
 Each is a child of MMPretrain's registry of the same kind, so a config with
 ``default_scope = 'tec_mm'`` finds tec_mm's modules first and MMPretrain's
-(then MMEngine's) otherwise, and a config in any other scope (mmpretrain,
+(then MMEngine's) otherwise. A config in any other scope (mmpretrain,
 mmseg, mmdet) reaches them as ``type='tec_mm.<Name>'`` after
-``custom_imports=dict(imports=['tec_mm'])``.
+``custom_imports=dict(imports=['tec_mm'])``: from ``mmpretrain`` through
+this child registry, from the other scopes (whose registries are siblings
+of MMPretrain's, so ``tec_mm`` is not among their root's children) through
+MMEngine's dotted-path fallback, which is why every registered class is
+also a top-level name of the package.
 """
 from mmengine.registry import Registry
 from mmpretrain import registry as mmpretrain_registry

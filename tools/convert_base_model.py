@@ -13,11 +13,9 @@ when IN cannot be used.
 """
 import argparse
 import dataclasses
-import os
 import os.path as osp
 
-import torch
-
+from tec_mm.engine import save_atomically
 from tec_mm.models import infer_architecture, read_base_checkpoint
 
 
@@ -58,10 +56,7 @@ def main() -> None:
         meta=meta,
         state_dict={f'backbone.{k}': v
                     for k, v in ckpt.state.items()})
-    os.makedirs(osp.dirname(osp.abspath(args.dst)), exist_ok=True)
-    tmp = f'{args.dst}.tmp'
-    torch.save(out, tmp)
-    os.replace(tmp, args.dst)  # never a half-written OUT
+    save_atomically(out, args.dst)  # never a half-written OUT
     print(f'written: {args.dst}')
 
 

@@ -1,3 +1,9 @@
+from .fashion_scenes import (ADE20K_INDEX, FASHION_CLASSES, Scene, SceneItem,
+                             compose_scene, write_ade20k, write_coco)
 from .local_fashion_mnist import DEBIAN_FASHION_MNIST, LocalFashionMNIST
 
-__all__ = ['DEBIAN_FASHION_MNIST', 'LocalFashionMNIST']
+__all__ = [
+    'ADE20K_INDEX', 'DEBIAN_FASHION_MNIST', 'FASHION_CLASSES',
+    'LocalFashionMNIST', 'Scene', 'SceneItem', 'compose_scene',
+    'write_ade20k', 'write_coco'
+]

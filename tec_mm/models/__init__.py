@@ -1,10 +1,12 @@
 from .base_architecture import (BaseArchitecture, infer_architecture,
                                 resize_grid)
+from .backbone_export import export_backbone, fold_cls_mlp
 from .base_checkpoint import (BaseCheckpoint, BaseCheckpointError,
                               read_base_checkpoint)
 from .conditional_adapter import ConditionalAdapter, EncoderAdapter
 from .losses import AttentionRelationLoss, PatchNormMSELoss, patch_normalize
 from .patch_relation_target import PatchRelationTarget
+from .simple_feature_pyramid import SimpleFeaturePyramid
 from .tec_algorithm import TECAlgorithm
 from .tec_decoder import TECDecoder, unshuffle
 from .tec_reconstruction_head import TECReconstructionHead
@@ -13,7 +15,8 @@ from .tec_vit import TECViT
 __all__ = [
     'AttentionRelationLoss', 'BaseArchitecture', 'BaseCheckpoint',
     'BaseCheckpointError', 'ConditionalAdapter',
-    'EncoderAdapter', 'PatchNormMSELoss', 'PatchRelationTarget',
+    'EncoderAdapter', 'export_backbone', 'fold_cls_mlp', 'PatchNormMSELoss', 'PatchRelationTarget',
+    'SimpleFeaturePyramid',
     'TECAlgorithm', 'TECDecoder', 'TECReconstructionHead', 'TECViT',
     'infer_architecture', 'patch_normalize', 'read_base_checkpoint',
     'resize_grid', 'unshuffle'

@@ -1,0 +1,72 @@
+"""Export of a pretrained encoder as a plain MMPretrain ViT backbone."""
+from typing import Dict, List, Tuple
+
+import torch
+import torch.nn.functional as F
+
+StateDict = Dict[str, torch.Tensor]
+
+BACKBONE = 'backbone.'
+_CLS_MLP = ('cls_mlp.0.weight', 'cls_mlp.0.bias', 'cls_mlp.2.weight',
+            'cls_mlp.2.bias')
+
+
+def fold_cls_mlp(state: StateDict) -> torch.Tensor:
+    """The CLS token after TEC's input adapter, ``mlp(cls_token)``.
+
+    Args:
+        state (dict): Encoder weights with ``cls_token`` (1 x 1 x C) and
+            ``cls_mlp.{0,2}.{weight,bias}`` (Linear, GELU, Linear).
+
+    Returns:
+        torch.Tensor: 1 x 1 x C, what the encoder adds to the CLS position.
+    """
+    w1, b1, w2, b2 = (state[k] for k in _CLS_MLP)
+    hidden = F.gelu(F.linear(state['cls_token'], w1, b1))
+    return F.linear(hidden, w2, b2)
+
+
+def export_backbone(state: StateDict,
+                    global_pool: bool = False) -> Tuple[StateDict, List[str]]:
+    """Keep the encoder of a pretraining state dict as a plain ViT.
+
+    The encoder's weights (``backbone.*``) are kept under MMPretrain's
+    ``VisionTransformer`` names; the CLS MLP of a TEC encoder is folded into
+    ``cls_token``; necks, decoders, heads and adapters are dropped, and so
+    is the final norm ``ln1`` when the downstream model pools patch tokens
+    (``global_pool``), as in MAE fine-tuning. Encoders without a CLS MLP
+    (MMPretrain's MAE) are exported the same way.
+
+    Args:
+        state (dict): ``state_dict`` of a TEC or MMPretrain MAE checkpoint.
+        global_pool (bool): Drop the final norm. Defaults to False.
+
+    Returns:
+        Tuple[dict, list[str]]: The backbone weights without the
+        ``backbone.`` prefix, and the keys of ``state`` left out.
+
+    Raises:
+        ValueError: ``state`` has no ``backbone.`` weights, or only part of
+            a CLS MLP.
+    """
+    encoder = {k[len(BACKBONE):]: v for k, v in state.items()
+               if k.startswith(BACKBONE)}
+    if 'cls_token' not in encoder or 'patch_embed.projection.weight' \
+            not in encoder:
+        raise ValueError(
+            'no ViT encoder under "backbone." (need backbone.cls_token and '
+            f'backbone.patch_embed.*); keys seen: {sorted(state)[:8]}')
+    present = [k in encoder for k in _CLS_MLP]
+    if any(present) and not all(present):
+        raise ValueError(f'incomplete CLS MLP: {sorted(encoder)[:8]}...')
+    out = dict(encoder)
+    if all(present):
+        out['cls_token'] = fold_cls_mlp(encoder)
+        for key in _CLS_MLP:
+            del out[key]
+    if global_pool:
+        out = {k: v for k, v in out.items() if not k.startswith('ln1.')}
+    dropped = sorted(k for k in state
+                     if not k.startswith(BACKBONE) or k[len(BACKBONE):]
+                     not in out)
+    return out, dropped

@@ -1,0 +1,117 @@
+"""Downstream evidence on the Fashion-MNIST scene stand-ins: UperNet (mIoU)
+and Mask R-CNN (COCO box / mask AP) from a random init, the demo's MAE base
+and the demo's TEC model, each trained and evaluated by tools/train.py with
+the tiny overrides of the benchmark configs.
+
+Needs `make demo` first (its checkpoints in work_dirs/demo); writes the
+stand-ins to data/standin when missing.
+
+Usage:
+    python tools/benchmark_downstream.py [--demo-dir work_dirs/demo]
+        [--work-dir work_dirs/downstream] [--iters N]
+"""
+import argparse
+import glob
+import json
+import os
+import os.path as osp
+import subprocess
+import sys
+import time
+from typing import Dict, List, Optional
+
+from demo import last_checkpoint, train
+
+ROOT = osp.dirname(osp.dirname(osp.abspath(__file__)))
+SCENES = osp.join(ROOT, 'data/standin')
+TASKS = {
+    'segmentation': ('configs/demo/upernet_vit-tiny-p4_fashion-scenes.py',
+                     ('mIoU', 'mAcc', 'aAcc')),
+    'detection': ('configs/demo/mask-rcnn_vit-tiny-p4_fashion-scenes.py',
+                  ('coco/bbox_mAP', 'coco/bbox_mAP_50', 'coco/segm_mAP')),
+}
+
+
+def final_metrics(work_dir: str, names: List[str]) -> Dict[str, float]:
+    """The last logged values of ``names`` in a work dir's scalars.json."""
+    found: Dict[str, float] = {}
+    for path in sorted(glob.glob(osp.join(work_dir,
+                                          '*/vis_data/scalars.json'))):
+        with open(path) as f:
+            for line in f:
+                entry = json.loads(line)
+                found.update({k: entry[k] for k in names if k in entry})
+    missing = [k for k in names if k not in found]
+    if missing:
+        raise RuntimeError(f'{work_dir}: no {missing} logged')
+    return found
+
+
+def export(checkpoint: str, out: str) -> str:
+    """tools/export_backbone.py ``checkpoint`` -> ``out``; returns ``out``."""
+    subprocess.run([
+        sys.executable,
+        osp.join(ROOT, 'tools/export_backbone.py'), checkpoint, out
+    ], check=True)
+    return out
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
+    parser.add_argument('--demo-dir', default=osp.join(ROOT, 'work_dirs/demo'))
+    parser.add_argument(
+        '--work-dir', default=osp.join(ROOT, 'work_dirs/downstream'))
+    parser.add_argument('--iters', type=int, help='override max_iters')
+    args = parser.parse_args()
+    os.chdir(ROOT)  # the configs' data roots are relative to the repository
+    try:
+        bases = {
+            name: last_checkpoint(osp.join(args.demo_dir, name))
+            for name in ('mae', 'tec')
+        }
+    except FileNotFoundError:
+        raise SystemExit(f'no demo checkpoints in {args.demo_dir}: run '
+                         '`make demo` first')
+    if not osp.isdir(SCENES):
+        subprocess.run([
+            sys.executable,
+            osp.join(ROOT, 'tools/make_standin_datasets.py'), SCENES
+        ], check=True)
+    inits: Dict[str, Optional[str]] = {'random init': None}
+    for name, label in (('mae', 'MAE base (demo)'),
+                        ('tec', 'TEC from it (demo)')):
+        inits[label] = export(bases[name],
+                              osp.join(args.work_dir, f'{name}_backbone.pth'))
+
+    rows = []
+    for task, (config, names) in TASKS.items():
+        for label, backbone in inits.items():
+            options = ['model.backbone.init_cfg=None'] if backbone is None \
+                else [f'model.backbone.init_cfg.checkpoint={backbone}']
+            if args.iters:
+                options += [f'train_cfg.max_iters={args.iters}',
+                            f'train_cfg.val_interval={args.iters}']
+            work_dir = osp.join(args.work_dir, task,
+                                label.split()[0].lower())
+            seconds = train(osp.join(ROOT, config), work_dir, options)
+            rows.append((task, label, seconds,
+                         final_metrics(work_dir, list(names))))
+
+    lines = ['| task | backbone init | train + eval | metrics |',
+             '|---|---|---|---|']
+    for task, label, seconds, metrics in rows:
+        shown = ', '.join(f'{k.replace("coco/", "")} {v:.3f}'
+                          if v < 1.5 else f'{k} {v:.2f}'
+                          for k, v in metrics.items())
+        lines.append(f'| {task} | {label} | {seconds / 60:.1f} min | '
+                     f'{shown} |')
+    text = '\n'.join(lines)
+    print('\n' + text)
+    with open(osp.join(args.work_dir, 'results.md'), 'w') as f:
+        f.write(text + '\n')
+
+
+if __name__ == '__main__':
+    start = time.time()
+    main()
+    print(f'total: {(time.time() - start) / 60:.1f} min')

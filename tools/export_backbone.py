@@ -1,0 +1,96 @@
+"""Export the encoder of a TEC (or MMPretrain MAE) pretraining checkpoint as
+a plain ViT backbone for fine-tuning, MMSegmentation and MMDetection.
+
+Usage:
+    python tools/export_backbone.py CKPT OUT [--global-pool]
+
+OUT holds ``state_dict`` with ``backbone.*`` in MMPretrain
+``VisionTransformer`` names: the CLS MLP is folded into ``cls_token``;
+decoders, adapters and heads are dropped; ``--global-pool`` also drops the
+final norm (for fine-tuning with ``out_type='avg_featmap'``,
+``final_norm=False``). Downstream configs load it with
+``init_cfg=dict(type='Pretrained', checkpoint=OUT, prefix='backbone.')``.
+Before writing, OUT's weights are loaded strictly into an MMPretrain
+``VisionTransformer`` of the shape they describe; nothing is written when
+CKPT cannot be used, and CKPT is never overwritten.
+"""
+import argparse
+import os.path as osp
+import warnings
+
+warnings.filterwarnings('ignore', message='pkg_resources is deprecated')
+
+from mmpretrain.models import VisionTransformer  # noqa: E402
+
+from tec_mm.engine import load_checkpoint_file, save_atomically  # noqa: E402
+from tec_mm.models import (BaseCheckpoint, export_backbone,  # noqa: E402
+                           infer_architecture)
+
+
+def parse_args() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument('checkpoint', help='pretraining checkpoint')
+    parser.add_argument('out', help='backbone checkpoint to write')
+    parser.add_argument(
+        '--global-pool',
+        action='store_true',
+        help='drop the final norm (downstream pools patch tokens)')
+    return parser.parse_args()
+
+
+def plain_vit(state: dict, path: str, global_pool: bool) -> VisionTransformer:
+    """An MMPretrain ViT with exactly the parameters ``state`` describes.
+
+    The head count does not change any parameter shape, so one head is
+    used; the image size is the checkpoint's position grid.
+    """
+    arch = infer_architecture(
+        BaseCheckpoint(path, 'mmpretrain', state, [], ''), dict(num_heads=1))
+    return VisionTransformer(
+        arch=arch.arch_dict(),
+        img_size=arch.grid[0] * arch.patch_size,
+        patch_size=arch.patch_size,
+        in_channels=arch.in_channels,
+        qkv_bias=arch.qkv_bias,
+        final_norm=not global_pool,
+        out_type='featmap' if global_pool else 'cls_token')
+
+
+def main() -> None:
+    args = parse_args()
+    if osp.abspath(args.checkpoint) == osp.abspath(args.out):
+        raise SystemExit('OUT must differ from CKPT: CKPT is never '
+                         'overwritten')
+    checkpoint = load_checkpoint_file(args.checkpoint, map_location='cpu')
+    if not isinstance(checkpoint, dict) or 'state_dict' not in checkpoint:
+        raise SystemExit(f'{args.checkpoint}: not an MMEngine checkpoint '
+                         '(no "state_dict")')
+    try:
+        state, dropped = export_backbone(checkpoint['state_dict'],
+                                         args.global_pool)
+    except ValueError as err:
+        raise SystemExit(f'{args.checkpoint}: {err}')
+    folded = 'backbone.cls_mlp.0.weight' in checkpoint['state_dict']
+    vit = plain_vit(state, args.checkpoint, args.global_pool)
+    vit.load_state_dict(state, strict=True)
+    print(f'kept:    {len(state)} tensors'
+          + (' (CLS MLP folded into cls_token)' if folded else ''))
+    print(f'dropped: {len(dropped)} tensors '
+          f'({sorted({k.split(".")[0] + "." + k.split(".")[1] for k in dropped})})')
+    print(f'checked: loads into mmpretrain VisionTransformer('
+          f'final_norm={not args.global_pool}) with 0 missing and 0 '
+          'unexpected keys')
+    meta = dict(
+        exported_from=osp.abspath(args.checkpoint),
+        global_pool=args.global_pool,
+        pretrain_meta={k: checkpoint.get('meta', {}).get(k)
+                       for k in ('epoch', 'iter', 'experiment_name')})
+    save_atomically(
+        dict(meta=meta,
+             state_dict={f'backbone.{k}': v for k, v in state.items()}),
+        args.out)
+    print(f'written: {args.out}')
+
+
+if __name__ == '__main__':
+    main()
