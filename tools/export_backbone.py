@@ -6,9 +6,9 @@ Usage:
 
 OUT holds ``state_dict`` with ``backbone.*`` in MMPretrain
 ``VisionTransformer`` names: the CLS MLP is folded into ``cls_token``;
-decoders, adapters and heads are dropped; ``--global-pool`` also drops the
-final norm (for fine-tuning with ``out_type='avg_featmap'``,
-``final_norm=False``). Downstream configs load it with
+decoders, adapters and heads are dropped; ``--global-pool`` (for fine-tuning
+with ``out_type='avg_featmap'``, ``final_norm=False``) also drops the final
+norm and writes the fresh pooled-feature norm ``ln2`` (weight 1, bias 0). Downstream configs load it with
 ``init_cfg=dict(type='Pretrained', checkpoint=OUT, prefix='backbone.')``.
 Before writing, OUT's weights are loaded strictly into an MMPretrain
 ``VisionTransformer`` of the shape they describe; nothing is written when
@@ -34,7 +34,8 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument(
         '--global-pool',
         action='store_true',
-        help='drop the final norm (downstream pools patch tokens)')
+        help='drop the final norm, add a fresh pooled-feature norm '
+        '(downstream pools patch tokens)')
     return parser.parse_args()
 
 
@@ -53,7 +54,7 @@ def plain_vit(state: dict, path: str, global_pool: bool) -> VisionTransformer:
         in_channels=arch.in_channels,
         qkv_bias=arch.qkv_bias,
         final_norm=not global_pool,
-        out_type='featmap' if global_pool else 'cls_token')
+        out_type='avg_featmap' if global_pool else 'cls_token')
 
 
 def main() -> None:

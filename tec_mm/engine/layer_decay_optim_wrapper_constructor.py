@@ -13,7 +13,8 @@ def find_layer_depth(model: nn.Module) -> Callable[[str], Tuple[int, int]]:
     """The layer-depth function of the first module that defines one.
 
     Args:
-        model (nn.Module): The whole model, possibly DDP-wrapped.
+        model (nn.Module): The whole model (MMEngine has already taken a
+            DDP wrapper's ``module``).
 
     Returns:
         Callable: ``name -> (depth, num_depths)`` for a parameter name of

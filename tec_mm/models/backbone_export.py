@@ -32,14 +32,19 @@ def export_backbone(state: StateDict,
 
     The encoder's weights (``backbone.*``) are kept under MMPretrain's
     ``VisionTransformer`` names; the CLS MLP of a TEC encoder is folded into
-    ``cls_token``; necks, decoders, heads and adapters are dropped, and so
-    is the final norm ``ln1`` when the downstream model pools patch tokens
-    (``global_pool``), as in MAE fine-tuning. Encoders without a CLS MLP
-    (MMPretrain's MAE) are exported the same way.
+    ``cls_token``; necks, decoders, heads and adapters are dropped. When
+    the downstream model pools patch tokens (``global_pool``, MMPretrain's
+    ``out_type='avg_featmap', final_norm=False``), the final norm ``ln1`` is
+    dropped too and the pooled-feature norm ``ln2`` that model adds is
+    written as it starts in MAE fine-tuning, weight 1 and bias 0 (what
+    ``VisionTransformer`` would initialise; written so that loading reports
+    no missing key). Encoders without a CLS MLP (MMPretrain's MAE) are
+    exported the same way.
 
     Args:
         state (dict): ``state_dict`` of a TEC or MMPretrain MAE checkpoint.
-        global_pool (bool): Drop the final norm. Defaults to False.
+        global_pool (bool): Replace the final norm by a fresh pooled-feature
+            norm. Defaults to False.
 
     Returns:
         Tuple[dict, list[str]]: The backbone weights without the
@@ -66,6 +71,9 @@ def export_backbone(state: StateDict,
             del out[key]
     if global_pool:
         out = {k: v for k, v in out.items() if not k.startswith('ln1.')}
+        width = out['cls_token'].shape[-1]
+        out['ln2.weight'] = torch.ones(width)
+        out['ln2.bias'] = torch.zeros(width)
     dropped = sorted(k for k in state
                      if not k.startswith(BACKBONE) or k[len(BACKBONE):]
                      not in out)

@@ -1,0 +1,136 @@
+"""The downstream pipelines end to end on real images: Fashion-MNIST scenes
+written by tools/make_standin_datasets.py, a TEC encoder exported by
+tools/export_backbone.py, the tiny UperNet (MMSeg) and Mask R-CNN (MMDet)
+overrides of the benchmark configs trained by tools/train.py and evaluated
+with MMSeg's IoUMetric and MMDet's CocoMetric, and tools/test.py."""
+import os.path as osp
+import subprocess
+import sys
+
+import pytest
+import torch
+
+from tec_mm.datasets import DEBIAN_FASHION_MNIST
+from tec_mm.models import TECViT
+from test_runner import logged_losses
+
+ROOT = osp.dirname(osp.dirname(osp.abspath(__file__)))
+SEG = osp.join(ROOT, 'configs/demo/upernet_vit-tiny-p4_fashion-scenes.py')
+DET = osp.join(ROOT, 'configs/demo/mask-rcnn_vit-tiny-p4_fashion-scenes.py')
+FINETUNE = osp.join(ROOT, 'configs/demo/vit-tiny-p4_fmnist_finetune.py')
+ITERS = 20
+SHORT = [
+    f'train_cfg.max_iters={ITERS}', f'train_cfg.val_interval={ITERS}',
+    'train_dataloader.batch_size=8', 'default_hooks.logger.interval=1',
+    'param_scheduler.0.end=2', 'param_scheduler.1.begin=2',
+    f'param_scheduler.1.end={ITERS}', 'optim_wrapper.optimizer.lr=4e-3',
+    f'default_hooks.checkpoint.interval={ITERS}'
+]
+MISMATCH = 'do not match exactly'  # MMEngine's missing/unexpected keys log
+
+pytestmark = pytest.mark.skipif(
+    not osp.isdir(DEBIAN_FASHION_MNIST),
+    reason='Debian package dataset-fashion-mnist not installed')
+
+
+def tool(name, *args):
+    res = subprocess.run([sys.executable, osp.join(ROOT, 'tools', name),
+                          *args], capture_output=True, text=True, timeout=900)
+    assert res.returncode == 0, res.stdout[-4000:] + res.stderr[-4000:]
+    return res.stdout + res.stderr
+
+
+@pytest.fixture(scope='module')
+def scenes(tmp_path_factory):
+    root = str(tmp_path_factory.mktemp('scenes') / 'standin')
+    tool('make_standin_datasets.py', root, '--train', '64', '--val', '8')
+    return root
+
+
+@pytest.fixture(scope='module')
+def backbone(tmp_path_factory):
+    """The demo's tiny TEC encoder (random weights), exported."""
+    folder = tmp_path_factory.mktemp('tec')
+    torch.manual_seed(0)
+    encoder = TECViT(
+        arch=dict(
+            embed_dims=96, num_layers=6, num_heads=4,
+            feedforward_channels=384),
+        img_size=28,
+        patch_size=4,
+        in_channels=1)
+    encoder.init_weights()
+    state = {f'backbone.{k}': v for k, v in encoder.state_dict().items()}
+    torch.save(dict(meta=dict(), state_dict=state), str(folder / 'tec.pth'))
+    tool('export_backbone.py', str(folder / 'tec.pth'),
+         str(folder / 'backbone.pth'))
+    return str(folder / 'backbone.pth')
+
+
+def first_and_last_loss(work_dir):
+    losses = [row['loss'] for _, row in logged_losses(work_dir)]
+    assert len(losses) == ITERS
+    return sum(losses[:4]) / 4, sum(losses[-4:]) / 4
+
+
+def test_upernet_trains_evaluates_and_tests(scenes, backbone, tmp_path):
+    root = f'{scenes}/ade'
+    work_dir = str(tmp_path / 'seg')
+    out = tool('train.py', SEG, '--work-dir', work_dir, '--cfg-options',
+               *SHORT, f'train_dataloader.dataset.data_root={root}',
+               f'val_dataloader.dataset.data_root={root}',
+               f'model.backbone.init_cfg.checkpoint={backbone}')
+    assert f'load backbone. in model from: {backbone}' in out
+    assert MISMATCH not in out
+    first, last = first_and_last_loss(work_dir)
+    assert last < 0.85 * first, (first, last)
+    assert 'mIoU:' in out and 'aAcc:' in out
+
+    out = tool('test.py', SEG, osp.join(work_dir, f'iter_{ITERS}.pth'),
+               '--work-dir', str(tmp_path / 'seg_tta'), '--tta',
+               '--cfg-options', f'test_dataloader.dataset.data_root={root}')
+    assert 'Iter(test) [1/1]' in out and 'mIoU:' in out
+
+
+def test_mask_rcnn_trains_and_evaluates_boxes_and_masks(
+        scenes, backbone, tmp_path):
+    root = f'{scenes}/coco/'
+    ann = f'{root}annotations/instances_val2017.json'
+    work_dir = str(tmp_path / 'det')
+    out = tool('train.py', DET, '--work-dir', work_dir, '--cfg-options',
+               *SHORT, f'train_dataloader.dataset.data_root={root}',
+               f'val_dataloader.dataset.data_root={root}',
+               f'val_evaluator.ann_file={ann}',
+               f'model.backbone.init_cfg.checkpoint={backbone}')
+    assert f'load backbone. in model from: {backbone}' in out
+    assert MISMATCH not in out
+    first, last = first_and_last_loss(work_dir)
+    assert last < 0.85 * first, (first, last)
+    assert 'coco/bbox_mAP:' in out and 'coco/segm_mAP:' in out
+
+    out = tool('test.py', DET, osp.join(work_dir, f'iter_{ITERS}.pth'),
+               '--work-dir', str(tmp_path / 'det_test'), '--cfg-options',
+               f'test_dataloader.dataset.data_root={root}',
+               f'test_evaluator.ann_file={ann}')
+    assert 'coco/bbox_mAP:' in out
+
+
+def test_fine_tuning_loads_the_global_pool_export(backbone, tmp_path):
+    pretrain = osp.join(osp.dirname(backbone), 'tec.pth')
+    gp = str(tmp_path / 'backbone_gp.pth')
+    tool('export_backbone.py', pretrain, gp, '--global-pool')
+    work_dir = str(tmp_path / 'cls')
+    out = tool('train.py', FINETUNE, '--work-dir', work_dir, '--cfg-options',
+               'train_dataloader.dataset.indices=640',
+               'train_dataloader.batch_size=32',
+               'val_dataloader.dataset.indices=200',
+               'default_hooks.logger.interval=1',
+               'optim_wrapper.optimizer.lr=4e-3',
+               f'model.backbone.init_cfg.checkpoint={gp}')
+    assert f'load backbone. in model from: {gp}' in out
+    assert MISMATCH not in out
+    losses = [row['loss'] for _, row in logged_losses(work_dir)]
+    assert len(losses) == 40
+    # from ln(10) with a near-zero head; mixup and label smoothing keep it high
+    assert sum(losses[-5:]) < 0.97 * sum(losses[:5]), losses
+    assert 'accuracy/top1:' in out
