@@ -1,4 +1,6 @@
-"""Every shipped config parses; every model config builds (random weights)."""
+"""Every shipped config parses; every model config builds (random weights);
+the downstream benchmark configs carry the reference recipes and take the
+exported backbone with no missing and no unexpected key."""
 import glob
 import os.path as osp
 
@@ -7,6 +9,7 @@ import torch
 from mmengine.config import Config
 from mmengine.registry import init_default_scope
 
+from tec_mm.models import TECViT, export_backbone
 from tec_mm.registry import MODELS
 from tec_test_utils import write_mmpretrain_checkpoint
 
@@ -23,10 +26,24 @@ FULL_SIZE = {
 }
 
 
+BENCHMARKS = 'configs/benchmarks/'
+FINETUNE = BENCHMARKS + 'vit-base-p16_tec-pre_8xb128-coslr-100e_in1k.py'
+LINEAR = BENCHMARKS + 'vit-base-p16_tec-pre_8xb2048-linear-coslr-90e_in1k.py'
+UPERNET = BENCHMARKS + \
+    'upernet_vit-base-p16_tec-pre_8xb2-amp-160k_ade20k-512x512.py'
+MASK_RCNN = BENCHMARKS + \
+    'mask-rcnn_vit-base-p16_tec-pre_simple-fpn_8xb8-amp-lsj-100e_coco.py'
+# downstream configs live in their library's scope, named by their model
+SCOPES = {'upernet': 'mmseg', 'mask-rcnn': 'mmdet', 'vit-': 'mmpretrain'}
+
+
 @pytest.mark.parametrize('path', CONFIGS)
 def test_config_parses(path):
     cfg = Config.fromfile(osp.join(ROOT, path))
-    assert cfg.default_scope == 'tec_mm'
+    name = osp.basename(path)
+    assert cfg.default_scope == next(
+        (s for prefix, s in SCOPES.items() if name.startswith(prefix)),
+        'tec_mm')
     assert 'model' in cfg and 'train_dataloader' in cfg
 
 
@@ -84,3 +101,60 @@ def test_two_base_config_builds_one_adapter_per_base(tmp_path):
     with torch.no_grad():
         losses = model.loss(torch.randn(2, 3, 224, 224), None)
     assert all(torch.isfinite(v) for v in losses.values())
+
+
+def test_downstream_recipes():
+    ft = Config.fromfile(osp.join(ROOT, FINETUNE))
+    assert ft.optim_wrapper.paramwise_cfg.layer_decay_rate == 0.65
+    assert ft.optim_wrapper.optimizer.lr == 2e-3
+    assert ft.optim_wrapper.optimizer.weight_decay == 0.05
+    assert ft.train_dataloader.batch_size * 8 == 1024
+    assert ft.train_cfg.max_epochs == 100
+    backbone = ft.model.backbone
+    assert (backbone.drop_path_rate, backbone.out_type,
+            backbone.final_norm) == (0.1, 'avg_featmap', False)
+    augments = {a.type: a.alpha for a in ft.model.train_cfg.augments}
+    assert augments == dict(Mixup=0.8, CutMix=1.0)
+    assert ft.model.head.loss.label_smooth_val == 0.1
+    steps = {t.type: t for t in ft.train_dataloader.dataset.pipeline}
+    assert steps['RandAugment'].magnitude_level == 9
+    assert steps['RandomErasing'].erase_prob == 0.25
+    linear = Config.fromfile(osp.join(ROOT, LINEAR))
+    assert linear.model.backbone.frozen_stages == 12
+    assert linear.optim_wrapper.optimizer.type == 'LARS'
+
+    seg = Config.fromfile(osp.join(ROOT, UPERNET))
+    assert seg.model.backbone.out_indices == (3, 5, 7, 11)  # blocks 4/6/8/12
+    assert seg.train_dataloader.dataset.type == 'ADE20KDataset'
+    assert seg.train_cfg.max_iters == 160000
+    assert seg.val_evaluator.type == 'IoUMetric'
+    assert seg.optim_wrapper.optimizer.lr == 1e-4
+    assert seg.optim_wrapper.paramwise_cfg.layer_decay_rate == 0.65
+    assert 'tta_pipeline' in seg and seg.crop_size == (512, 512)
+
+    det = Config.fromfile(osp.join(ROOT, MASK_RCNN))
+    assert det.model.neck.type == 'tec_mm.SimpleFeaturePyramid'
+    assert det.train_dataloader.dataset.dataset.type == 'CocoDataset'
+    assert det.val_evaluator.metric == ['bbox', 'segm']
+    lsj = det.train_dataloader.dataset.dataset.pipeline[2]
+    assert (lsj.type, lsj.scale, lsj.ratio_range) == ('RandomResize',
+                                                      (1024, 1024), (0.1, 2.0))
+    for cfg in (ft, seg, det):
+        assert cfg.optim_wrapper.constructor == \
+            'tec_mm.LayerDecayOptimWrapperConstructor'
+
+
+@pytest.mark.parametrize('path,global_pool', [(FINETUNE, True),
+                                              (LINEAR, False),
+                                              (UPERNET, False),
+                                              (MASK_RCNN, False)])
+def test_full_size_downstream_takes_the_export_exactly(path, global_pool):
+    cfg = Config.fromfile(osp.join(ROOT, path))
+    init_default_scope(cfg.default_scope)
+    init = cfg.model.backbone.pop('init_cfg')
+    assert (init.type, init.prefix) == ('Pretrained', 'backbone.')
+    backbone = MODELS.build(cfg.model).backbone
+    encoder = TECViT(arch='b', img_size=224)
+    state = {f'backbone.{k}': v for k, v in encoder.state_dict().items()}
+    exported, _ = export_backbone(state, global_pool)
+    assert set(exported) == set(backbone.state_dict())
