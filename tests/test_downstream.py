@@ -134,3 +134,32 @@ def test_fine_tuning_loads_the_global_pool_export(backbone, tmp_path):
     # from ln(10) with a near-zero head; mixup and label smoothing keep it high
     assert sum(losses[-5:]) < 0.97 * sum(losses[:5]), losses
     assert 'accuracy/top1:' in out
+
+
+@pytest.mark.parametrize('library', ['mmseg', 'mmdet'])
+def test_stock_train_scripts_run_the_configs(library, scenes, backbone,
+                                             tmp_path):
+    """MMSeg's and MMDet's own tools/train.py (shipped in their packages)
+    import tec_mm through the configs' custom_imports."""
+    package = __import__(library)
+    script = osp.join(osp.dirname(package.__file__), '.mim/tools/train.py')
+    config, root = (SEG, f'{scenes}/ade') if library == 'mmseg' else (
+        DET, f'{scenes}/coco/')
+    options = [
+        'train_cfg.max_iters=2', 'train_cfg.val_interval=2',
+        'train_dataloader.batch_size=2',
+        f'train_dataloader.dataset.data_root={root}',
+        f'val_dataloader.dataset.data_root={root}',
+        f'model.backbone.init_cfg.checkpoint={backbone}'
+    ]
+    if library == 'mmdet':
+        options.append(
+            f'val_evaluator.ann_file={root}annotations/instances_val2017.json')
+    res = subprocess.run([
+        sys.executable, script, config, '--work-dir', str(tmp_path),
+        '--cfg-options', *options
+    ], capture_output=True, text=True, timeout=900, cwd=str(tmp_path))
+    out = res.stdout + res.stderr
+    assert res.returncode == 0, out[-4000:]
+    assert MISMATCH not in out
+    assert ('mIoU:' if library == 'mmseg' else 'coco/bbox_mAP:') in out

@@ -86,7 +86,14 @@ test_dataloader = val_dataloader
 
 max_iters = 400
 warmup_iters = 50
-optim_wrapper = dict(optimizer=dict(lr=1e-3))
+# fp32 (the benchmark's AMP needs a GPU; this runs from stock tools too)
+optim_wrapper = dict(
+    _delete_=True,
+    type='OptimWrapper',
+    optimizer=dict(
+        type='AdamW', lr=1e-3, betas=(0.9, 0.999), weight_decay=0.05),
+    constructor='tec_mm.LayerDecayOptimWrapperConstructor',
+    paramwise_cfg={{_base_.optim_wrapper.paramwise_cfg}})
 param_scheduler = [
     dict(
         type='LinearLR',
