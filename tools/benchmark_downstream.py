@@ -1,7 +1,8 @@
-"""Downstream evidence on the Fashion-MNIST scene stand-ins: UperNet (mIoU)
-and Mask R-CNN (COCO box / mask AP) from a random init, the demo's MAE base
-and the demo's TEC model, each trained and evaluated by tools/train.py with
-the tiny overrides of the benchmark configs.
+"""Downstream evidence on CPU: UperNet (mIoU) and Mask R-CNN (COCO box / mask
+AP) on the Fashion-MNIST scene stand-ins, and fine-tuning (top-1) on
+Fashion-MNIST, each from a random init, the demo's MAE base and the demo's
+TEC model, trained and evaluated by tools/train.py with the tiny overrides
+of the benchmark configs.
 
 Needs `make demo` first (its checkpoints in work_dirs/demo); writes the
 stand-ins to data/standin when missing.
@@ -9,6 +10,7 @@ stand-ins to data/standin when missing.
 Usage:
     python tools/benchmark_downstream.py [--demo-dir work_dirs/demo]
         [--work-dir work_dirs/downstream] [--iters N]
+        [--tasks segmentation detection classification]
 """
 import argparse
 import glob
@@ -24,11 +26,15 @@ from demo import last_checkpoint, train
 
 ROOT = osp.dirname(osp.dirname(osp.abspath(__file__)))
 SCENES = osp.join(ROOT, 'data/standin')
+# task: (config, metrics, whether the model pools patch tokens)
 TASKS = {
     'segmentation': ('configs/demo/upernet_vit-tiny-p4_fashion-scenes.py',
-                     ('mIoU', 'mAcc', 'aAcc')),
+                     ('mIoU', 'mAcc', 'aAcc'), False),
     'detection': ('configs/demo/mask-rcnn_vit-tiny-p4_fashion-scenes.py',
-                  ('coco/bbox_mAP', 'coco/bbox_mAP_50', 'coco/segm_mAP')),
+                  ('coco/bbox_mAP', 'coco/bbox_mAP_50', 'coco/segm_mAP'),
+                  False),
+    'classification': ('configs/demo/vit-tiny-p4_fmnist_finetune.py',
+                       ('accuracy/top1', ), True),
 }
 
 
@@ -47,12 +53,12 @@ def final_metrics(work_dir: str, names: List[str]) -> Dict[str, float]:
     return found
 
 
-def export(checkpoint: str, out: str) -> str:
+def export(checkpoint: str, out: str, global_pool: bool) -> str:
     """tools/export_backbone.py ``checkpoint`` -> ``out``; returns ``out``."""
     subprocess.run([
         sys.executable,
         osp.join(ROOT, 'tools/export_backbone.py'), checkpoint, out
-    ], check=True)
+    ] + (['--global-pool'] if global_pool else []), check=True)
     return out
 
 
@@ -62,6 +68,8 @@ def main() -> None:
     parser.add_argument(
         '--work-dir', default=osp.join(ROOT, 'work_dirs/downstream'))
     parser.add_argument('--iters', type=int, help='override max_iters')
+    parser.add_argument(
+        '--tasks', nargs='+', choices=sorted(TASKS), default=list(TASKS))
     args = parser.parse_args()
     os.chdir(ROOT)  # the configs' data roots are relative to the repository
     try:
@@ -77,18 +85,21 @@ def main() -> None:
             sys.executable,
             osp.join(ROOT, 'tools/make_standin_datasets.py'), SCENES
         ], check=True)
-    inits: Dict[str, Optional[str]] = {'random init': None}
-    for name, label in (('mae', 'MAE base (demo)'),
-                        ('tec', 'TEC from it (demo)')):
-        inits[label] = export(bases[name],
-                              osp.join(args.work_dir, f'{name}_backbone.pth'))
-
     rows = []
-    for task, (config, names) in TASKS.items():
+    for task in args.tasks:
+        config, names, global_pool = TASKS[task]
+        inits: Dict[str, Optional[str]] = {'random init': None}
+        for name, label in (('mae', 'MAE base (demo)'),
+                            ('tec', 'TEC from it (demo)')):
+            inits[label] = export(
+                bases[name],
+                osp.join(args.work_dir,
+                         f'{name}_backbone{"_gp" * global_pool}.pth'),
+                global_pool)
         for label, backbone in inits.items():
             options = ['model.backbone.init_cfg=None'] if backbone is None \
                 else [f'model.backbone.init_cfg.checkpoint={backbone}']
-            if args.iters:
+            if args.iters and task != 'classification':
                 options += [f'train_cfg.max_iters={args.iters}',
                             f'train_cfg.val_interval={args.iters}']
             work_dir = osp.join(args.work_dir, task,
@@ -107,7 +118,8 @@ def main() -> None:
                      f'{shown} |')
     text = '\n'.join(lines)
     print('\n' + text)
-    with open(osp.join(args.work_dir, 'results.md'), 'w') as f:
+    with open(osp.join(args.work_dir, f'results_{"_".join(args.tasks)}.md'),
+              'w') as f:
         f.write(text + '\n')
 
 
