@@ -1,6 +1,9 @@
 """Shared pieces of the tests: a tiny architecture, base checkpoints, and an
 independent plain-torch ViT in timm/MAE naming used as numerical reference."""
 import math
+import os.path as osp
+import subprocess
+import sys
 from typing import List, Tuple
 
 import torch
@@ -11,6 +14,14 @@ from torch import nn
 TINY_ARCH = dict(
     embed_dims=24, num_layers=3, num_heads=2, feedforward_channels=48)
 IMG, PATCH = 16, 4  # 4 x 4 = 16 patches
+ROOT = osp.dirname(osp.dirname(osp.abspath(__file__)))
+
+
+def run_tool(name: str, *args: str) -> subprocess.CompletedProcess:
+    """Run ``tools/<name>`` with this interpreter; output captured."""
+    return subprocess.run([sys.executable, osp.join(ROOT, 'tools', name),
+                           *args], capture_output=True, text=True,
+                          timeout=900)
 
 
 class _Attn(nn.Module):

@@ -12,9 +12,9 @@ import torch
 
 from tec_mm.datasets import DEBIAN_FASHION_MNIST
 from tec_mm.models import TECViT
+from tec_test_utils import ROOT, run_tool
 from test_runner import logged_losses
 
-ROOT = osp.dirname(osp.dirname(osp.abspath(__file__)))
 SEG = osp.join(ROOT, 'configs/demo/upernet_vit-tiny-p4_fashion-scenes.py')
 DET = osp.join(ROOT, 'configs/demo/mask-rcnn_vit-tiny-p4_fashion-scenes.py')
 FINETUNE = osp.join(ROOT, 'configs/demo/vit-tiny-p4_fmnist_finetune.py')
@@ -34,10 +34,23 @@ pytestmark = pytest.mark.skipif(
 
 
 def tool(name, *args):
-    res = subprocess.run([sys.executable, osp.join(ROOT, 'tools', name),
-                          *args], capture_output=True, text=True, timeout=900)
+    res = run_tool(name, *args)
     assert res.returncode == 0, res.stdout[-4000:] + res.stderr[-4000:]
     return res.stdout + res.stderr
+
+
+def data_options(config, scenes, *loaders):
+    """--cfg-options pointing ``loaders`` (and the COCO evaluator) at the
+    stand-ins under ``scenes``."""
+    if config == SEG:
+        return [f'{loader}.dataset.data_root={scenes}/ade'
+                for loader in loaders]
+    ann = f'{scenes}/coco/annotations/instances_val2017.json'
+    return [f'{loader}.dataset.data_root={scenes}/coco/'
+            for loader in loaders] + [
+                f'{loader.split("_")[0]}_evaluator.ann_file={ann}'
+                for loader in loaders if not loader.startswith('train')
+            ]
 
 
 @pytest.fixture(scope='module')
@@ -73,46 +86,29 @@ def first_and_last_loss(work_dir):
     return sum(losses[:4]) / 4, sum(losses[-4:]) / 4
 
 
-def test_upernet_trains_evaluates_and_tests(scenes, backbone, tmp_path):
-    root = f'{scenes}/ade'
-    work_dir = str(tmp_path / 'seg')
-    out = tool('train.py', SEG, '--work-dir', work_dir, '--cfg-options',
-               *SHORT, f'train_dataloader.dataset.data_root={root}',
-               f'val_dataloader.dataset.data_root={root}',
+@pytest.mark.parametrize('config,metrics,test_args', [
+    (SEG, ('mIoU:', 'aAcc:'), ('--tta', )),
+    (DET, ('coco/bbox_mAP:', 'coco/segm_mAP:'), ()),
+])
+def test_trains_evaluates_and_tests(config, metrics, test_args, scenes,
+                                    backbone, tmp_path):
+    work_dir = str(tmp_path / 'train')
+    out = tool('train.py', config, '--work-dir', work_dir, '--cfg-options',
+               *SHORT,
+               *data_options(config, scenes, 'train_dataloader',
+                             'val_dataloader'),
                f'model.backbone.init_cfg.checkpoint={backbone}')
     assert f'load backbone. in model from: {backbone}' in out
     assert MISMATCH not in out
     first, last = first_and_last_loss(work_dir)
     assert last < 0.85 * first, (first, last)
-    assert 'mIoU:' in out and 'aAcc:' in out
+    assert all(metric in out for metric in metrics)
 
-    out = tool('test.py', SEG, osp.join(work_dir, f'iter_{ITERS}.pth'),
-               '--work-dir', str(tmp_path / 'seg_tta'), '--tta',
-               '--cfg-options', f'test_dataloader.dataset.data_root={root}')
-    assert 'Iter(test) [1/1]' in out and 'mIoU:' in out
-
-
-def test_mask_rcnn_trains_and_evaluates_boxes_and_masks(
-        scenes, backbone, tmp_path):
-    root = f'{scenes}/coco/'
-    ann = f'{root}annotations/instances_val2017.json'
-    work_dir = str(tmp_path / 'det')
-    out = tool('train.py', DET, '--work-dir', work_dir, '--cfg-options',
-               *SHORT, f'train_dataloader.dataset.data_root={root}',
-               f'val_dataloader.dataset.data_root={root}',
-               f'val_evaluator.ann_file={ann}',
-               f'model.backbone.init_cfg.checkpoint={backbone}')
-    assert f'load backbone. in model from: {backbone}' in out
-    assert MISMATCH not in out
-    first, last = first_and_last_loss(work_dir)
-    assert last < 0.85 * first, (first, last)
-    assert 'coco/bbox_mAP:' in out and 'coco/segm_mAP:' in out
-
-    out = tool('test.py', DET, osp.join(work_dir, f'iter_{ITERS}.pth'),
-               '--work-dir', str(tmp_path / 'det_test'), '--cfg-options',
-               f'test_dataloader.dataset.data_root={root}',
-               f'test_evaluator.ann_file={ann}')
-    assert 'coco/bbox_mAP:' in out
+    out = tool('test.py', config, osp.join(work_dir, f'iter_{ITERS}.pth'),
+               '--work-dir', str(tmp_path / 'test'), *test_args,
+               '--cfg-options', *data_options(config, scenes,
+                                              'test_dataloader'))
+    assert 'Iter(test) [1/1]' in out and metrics[0] in out
 
 
 def test_fine_tuning_loads_the_global_pool_export(backbone, tmp_path):
@@ -143,18 +139,13 @@ def test_stock_train_scripts_run_the_configs(library, scenes, backbone,
     import tec_mm through the configs' custom_imports."""
     package = __import__(library)
     script = osp.join(osp.dirname(package.__file__), '.mim/tools/train.py')
-    config, root = (SEG, f'{scenes}/ade') if library == 'mmseg' else (
-        DET, f'{scenes}/coco/')
+    config = SEG if library == 'mmseg' else DET
     options = [
         'train_cfg.max_iters=2', 'train_cfg.val_interval=2',
         'train_dataloader.batch_size=2',
-        f'train_dataloader.dataset.data_root={root}',
-        f'val_dataloader.dataset.data_root={root}',
-        f'model.backbone.init_cfg.checkpoint={backbone}'
+        f'model.backbone.init_cfg.checkpoint={backbone}',
+        *data_options(config, scenes, 'train_dataloader', 'val_dataloader')
     ]
-    if library == 'mmdet':
-        options.append(
-            f'val_evaluator.ann_file={root}annotations/instances_val2017.json')
     res = subprocess.run([
         sys.executable, script, config, '--work-dir', str(tmp_path),
         '--cfg-options', *options

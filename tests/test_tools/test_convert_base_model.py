@@ -2,7 +2,6 @@
 canonical file it writes gives the same targets as the original."""
 import os.path as osp
 import runpy
-import subprocess
 import sys
 
 import pytest
@@ -10,15 +9,13 @@ import torch
 
 from base_formats import FORMATS, write
 from tec_mm.models import PatchRelationTarget, read_base_checkpoint
-from tec_test_utils import TINY_ARCH, ReferenceViT
+from tec_test_utils import ROOT, TINY_ARCH, ReferenceViT, run_tool
 
-ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 TOOL = osp.join(ROOT, 'tools/convert_base_model.py')
 
 
 def convert(*args):
-    return subprocess.run([sys.executable, TOOL, *args], capture_output=True,
-                          text=True, timeout=300)
+    return run_tool('convert_base_model.py', *args)
 
 
 def test_dinov2_file_converts_and_keeps_its_semantics(tmp_path):

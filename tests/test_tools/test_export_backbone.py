@@ -1,22 +1,17 @@
 """tools/export_backbone.py on files on disk: what it prints and writes, and
 what it refuses without writing anything."""
 import os.path as osp
-import subprocess
-import sys
 
 import torch
 
 from tec_mm.engine import load_checkpoint_file
 from tec_mm.models import TECViT
-from tec_test_utils import IMG, PATCH, TINY_ARCH
+from tec_test_utils import IMG, PATCH, TINY_ARCH, run_tool
 
-ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
-TOOL = osp.join(ROOT, 'tools/export_backbone.py')
 
 
 def export(*args):
-    return subprocess.run([sys.executable, TOOL, *args], capture_output=True,
-                          text=True, timeout=300)
+    return run_tool('export_backbone.py', *args)
 
 
 def write_tec_checkpoint(path):
