@@ -8,7 +8,8 @@ OUT holds ``state_dict`` with ``backbone.*`` in MMPretrain
 ``VisionTransformer`` names: the CLS MLP is folded into ``cls_token``;
 decoders, adapters and heads are dropped; ``--global-pool`` (for fine-tuning
 with ``out_type='avg_featmap'``, ``final_norm=False``) also drops the final
-norm and writes the fresh pooled-feature norm ``ln2`` (weight 1, bias 0). Downstream configs load it with
+norm and writes the fresh pooled-feature norm ``ln2`` (weight 1, bias 0).
+Downstream configs load it with
 ``init_cfg=dict(type='Pretrained', checkpoint=OUT, prefix='backbone.')``.
 Before writing, OUT's weights are loaded strictly into an MMPretrain
 ``VisionTransformer`` of the shape they describe; nothing is written when
@@ -76,8 +77,8 @@ def main() -> None:
     vit.load_state_dict(state, strict=True)
     print(f'kept:    {len(state)} tensors'
           + (' (CLS MLP folded into cls_token)' if folded else ''))
-    print(f'dropped: {len(dropped)} tensors '
-          f'({sorted({k.split(".")[0] + "." + k.split(".")[1] for k in dropped})})')
+    modules = sorted({'.'.join(k.split('.')[:2]) for k in dropped})
+    print(f'dropped: {len(dropped)} tensors ({modules})')
     print(f'checked: loads into mmpretrain VisionTransformer('
           f'final_norm={not args.global_pool}) with 0 missing and 0 '
           'unexpected keys')

@@ -97,7 +97,8 @@ def compose_scene(images: np.ndarray, labels: np.ndarray,
     count = int(rng.integers(1, cells * cells + 1))
     for cell in rng.choice(cells * cells, count, replace=False):
         index = int(rng.integers(len(images)))
-        y0, x0 = (int(cell) // cells * cell_size, int(cell) % cells * cell_size)
+        row, col = divmod(int(cell), cells)
+        y0, x0 = row * cell_size, col * cell_size
         y0 += int(rng.integers(cell_size - ITEM_SIZE + 1))
         x0 += int(rng.integers(cell_size - ITEM_SIZE + 1))
         patch = images[index]

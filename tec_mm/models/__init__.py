@@ -14,10 +14,10 @@ from .tec_vit import TECViT
 
 __all__ = [
     'AttentionRelationLoss', 'BaseArchitecture', 'BaseCheckpoint',
-    'BaseCheckpointError', 'ConditionalAdapter',
-    'EncoderAdapter', 'export_backbone', 'fold_cls_mlp', 'PatchNormMSELoss', 'PatchRelationTarget',
-    'SimpleFeaturePyramid',
+    'BaseCheckpointError', 'ConditionalAdapter', 'EncoderAdapter',
+    'export_backbone', 'fold_cls_mlp', 'infer_architecture',
+    'patch_normalize', 'PatchNormMSELoss', 'PatchRelationTarget',
+    'read_base_checkpoint', 'resize_grid', 'SimpleFeaturePyramid',
     'TECAlgorithm', 'TECDecoder', 'TECReconstructionHead', 'TECViT',
-    'infer_architecture', 'patch_normalize', 'read_base_checkpoint',
-    'resize_grid', 'unshuffle'
+    'unshuffle'
 ]
