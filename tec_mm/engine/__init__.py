@@ -3,10 +3,12 @@ from .checkpoint_loading import SAFE_CHECKPOINT_GLOBALS, load_checkpoint_file
 from .launch import add_runner_arguments, build_runner, load_config
 from .layer_decay_optim_wrapper_constructor import (
     LayerDecayOptimWrapperConstructor, find_layer_depth)
+from .non_finite_loss_hook import NonFiniteLossHook
 from .precision import fall_back_to_fp32_without_cuda, use_amp
 
 __all__ = [
-    'LayerDecayOptimWrapperConstructor', 'SAFE_CHECKPOINT_GLOBALS',
+    'LayerDecayOptimWrapperConstructor', 'NonFiniteLossHook',
+    'SAFE_CHECKPOINT_GLOBALS',
     'add_runner_arguments', 'build_runner', 'fall_back_to_fp32_without_cuda',
     'find_layer_depth', 'load_config',
     'load_checkpoint_file', 'save_atomically', 'use_amp'

@@ -3,9 +3,11 @@ from typing import Any, Callable, Dict, List, Optional, Union
 
 import torch
 from mmpretrain.models import BaseSelfSupervisor
-from tec_mm.registry import MODELS
 from mmpretrain.structures import DataSample
 from torch import nn
+
+from tec_mm.registry import MODELS
+from .config_keys import check_config_keys
 
 
 @MODELS.register_module()
@@ -44,6 +46,10 @@ class TECAlgorithm(BaseSelfSupervisor):
         data_preprocessor (dict, optional): Defaults to
             ``SelfSupDataPreprocessor``.
         init_cfg (dict | list, optional): Initialisation config.
+
+    Raises:
+        ValueError: A section uses a key its tec_mm module does not take
+            (see :func:`check_config_keys`), or a base model does not fit.
     """
 
     def __init__(self,
@@ -53,6 +59,10 @@ class TECAlgorithm(BaseSelfSupervisor):
                  target_generator: Union[dict, nn.Module],
                  data_preprocessor: Optional[dict] = None,
                  init_cfg: Optional[Union[List[dict], dict]] = None) -> None:
+        sections = dict(backbone=backbone, neck=neck, head=head,
+                        target_generator=target_generator)
+        for section, cfg in sections.items():
+            check_config_keys(cfg, f'model.{section}')
         # Built here with tec_mm's registry, which also sees MMPretrain's.
         backbone, neck, head = (
             m if isinstance(m, nn.Module) else MODELS.build(m)

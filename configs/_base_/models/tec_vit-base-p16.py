@@ -19,6 +19,7 @@ model = dict(
     head=dict(
         type='TECReconstructionHead',
         decoder=dict(
+            type='TECDecoder',
             num_patches=196,
             embed_dims=768,
             decoder_embed_dims=512,
