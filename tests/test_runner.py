@@ -4,8 +4,10 @@ import glob
 import json
 import math
 import os.path as osp
+import signal
 import subprocess
 import sys
+import time
 
 import pytest
 import torch
@@ -83,6 +85,69 @@ def test_tec_trains_saves_and_resumes(mae_base, tmp_path):
     assert [it for it, _ in resumed] == [1, 2, 3, 4]
     final = load_checkpoint_file(osp.join(work_dir, 'epoch_2.pth'))
     assert final['meta']['iter'] == 4 and final['meta']['epoch'] == 2
+
+
+def run_rows(work_dir):
+    """Every logged training row of the newest run in ``work_dir``."""
+    newest = sorted(glob.glob(osp.join(work_dir, '*/vis_data/scalars.json')))
+    if not newest:
+        return []
+    with open(newest[-1]) as f:
+        return [row for row in map(json.loads, f) if 'loss' in row]
+
+
+def test_sigkill_then_resume_matches_an_uninterrupted_run(mae_base, tmp_path):
+    """16 iterations per epoch, 2 epochs; killed 4 iterations into epoch 2,
+    resumed from epoch 1: iterations 17-32 draw the same masks and crops
+    and give the uninterrupted run's losses and lrs (to 1e-6)."""
+    options = [f'model.target_generator.checkpoint={mae_base}',
+               'train_dataloader.dataset.indices=64',
+               'train_dataloader.batch_size=4', 'train_cfg.max_epochs=2']
+    straight = str(tmp_path / 'straight')
+    train(TEC, straight, *options)
+    expected = {row['iter']: row for row in run_rows(straight)}
+    assert sorted(expected) == list(range(1, 33))
+
+    killed = str(tmp_path / 'killed')
+    proc = subprocess.Popen(
+        [sys.executable, TRAIN, TEC, '--work-dir', killed, '--cfg-options',
+         *TINY, *options], stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL)
+    deadline = time.time() + 600
+    while max((r['iter'] for r in run_rows(killed)), default=0) < 20:
+        assert proc.poll() is None and time.time() < deadline
+        time.sleep(0.02)
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    assert osp.isfile(osp.join(killed, 'epoch_1.pth'))
+    assert not osp.exists(osp.join(killed, 'epoch_2.pth'))
+
+    out = train(TEC, killed, *options, resume=True)
+    assert 'resumed epoch: 1, iter: 16' in out
+    resumed = run_rows(killed)
+    assert [row['iter'] for row in resumed] == list(range(17, 33))
+    for row in resumed:
+        for key in ('loss', 'loss_fea', 'loss_att', 'lr'):
+            assert row[key] == pytest.approx(expected[row['iter']][key],
+                                             rel=1e-6, abs=1e-9), key
+
+
+def test_non_finite_loss_stops_and_keeps_the_last_good_checkpoint(
+        mae_base, tmp_path):
+    work_dir = str(tmp_path / 'nan')
+    base = f'model.target_generator.checkpoint={mae_base}'
+    train(TEC, work_dir, base)
+    good = osp.join(work_dir, 'epoch_1.pth')
+    before = open(good, 'rb').read()
+    cmd = [sys.executable, TRAIN, TEC, '--work-dir', work_dir, '--resume',
+           '--cfg-options', *TINY, base, 'train_cfg.max_epochs=2',
+           'model.head.feature_loss.loss_weight=nan']
+    res = subprocess.run(cmd, capture_output=True, text=True, timeout=600)
+    assert res.returncode != 0
+    assert 'non-finite loss at iteration 3 (epoch 2): loss=nan' in res.stderr
+    assert 'loss_fea=nan' in res.stderr
+    assert open(good, 'rb').read() == before
+    assert not osp.exists(osp.join(work_dir, 'epoch_2.pth'))
 
 
 def test_missing_base_checkpoint_stops_before_training(tmp_path):

@@ -12,8 +12,8 @@ warnings.filterwarnings('ignore', message='pkg_resources is deprecated')
 
 import tec_mm  # noqa: E402,F401  (registries, safe checkpoint loading)
 from tec_mm.engine import (add_runner_arguments, build_runner,  # noqa: E402
-                           fall_back_to_fp32_without_cuda, load_config,
-                           use_amp)
+                           fall_back_to_fp32_without_cuda,
+                           find_resume_checkpoint, load_config, use_amp)
 
 
 def parse_args() -> argparse.Namespace:
@@ -24,8 +24,8 @@ def parse_args() -> argparse.Namespace:
         nargs='?',
         type=str,
         const='auto',
-        help='resume from the given checkpoint, or from the latest one in '
-        'the work dir when no path is given')
+        help='resume from the given checkpoint, or from the newest complete '
+        'one in the work dir when no path is given')
     parser.add_argument(
         '--amp',
         action='store_true',
@@ -45,8 +45,11 @@ def main() -> None:
         use_amp(cfg)
     fall_back_to_fp32_without_cuda(cfg)
     if args.resume == 'auto':
-        cfg.resume = True
-        cfg.load_from = None
+        cfg.load_from = find_resume_checkpoint(cfg.work_dir)
+        cfg.resume = cfg.load_from is not None
+        if not cfg.resume:
+            print(f'--resume: no complete checkpoint in {cfg.work_dir}; '
+                  'starting from the beginning')
     elif args.resume is not None:
         cfg.resume = True
         cfg.load_from = args.resume

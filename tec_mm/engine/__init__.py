@@ -5,11 +5,13 @@ from .layer_decay_optim_wrapper_constructor import (
     LayerDecayOptimWrapperConstructor, find_layer_depth)
 from .non_finite_loss_hook import NonFiniteLossHook
 from .precision import fall_back_to_fp32_without_cuda, use_amp
+from .random_state_hook import RandomStateHook
+from .resume_checkpoint import find_resume_checkpoint, is_complete_checkpoint
 
 __all__ = [
     'LayerDecayOptimWrapperConstructor', 'NonFiniteLossHook',
-    'SAFE_CHECKPOINT_GLOBALS',
+    'RandomStateHook', 'SAFE_CHECKPOINT_GLOBALS',
     'add_runner_arguments', 'build_runner', 'fall_back_to_fp32_without_cuda',
-    'find_layer_depth', 'load_config',
-    'load_checkpoint_file', 'save_atomically', 'use_amp'
+    'find_layer_depth', 'find_resume_checkpoint', 'is_complete_checkpoint',
+    'load_checkpoint_file', 'load_config', 'save_atomically', 'use_amp'
 ]
