@@ -11,5 +11,19 @@ _base_ = [
 
 # MMEngine tags dicts inherited from a package config with `_scope_`, and its
 # Runner passes that key on to the collate function; state it here instead.
+# LoadImageChecked stops with the file's name on a corrupt or truncated
+# image (MMCV's loader decodes a cut-short JPEG without a word).
+train_pipeline = [
+    dict(type='LoadImageChecked'),
+    dict(
+        type='RandomResizedCrop',
+        scale=224,
+        crop_ratio_range=(0.2, 1.0),
+        backend='pillow',
+        interpolation='bicubic'),
+    dict(type='RandomFlip', prob=0.5),
+    dict(type='PackInputs')
+]
 train_dataloader = dict(
-    collate_fn=dict(_delete_=True, type='default_collate'))
+    collate_fn=dict(_delete_=True, type='default_collate'),
+    dataset=dict(pipeline=train_pipeline))

@@ -67,6 +67,8 @@ def test_reference_hyperparameters():
         assert cfg.model.backbone.mask_ratio == 0.75
         assert cfg.model.target_generator.last_layers == 2
         assert cfg.train_dataloader.dataset.type == 'ImageNet'
+        assert cfg.train_dataloader.dataset.pipeline[0].type == \
+            'LoadImageChecked'
 
 
 @pytest.mark.parametrize('path', sorted(FULL_SIZE))
