@@ -13,7 +13,7 @@ import pytest
 import torch
 
 from tec_mm.datasets import DEBIAN_FASHION_MNIST
-from tec_mm.engine import load_checkpoint_file
+from tec_mm.engine import cpu_bf16_autocast, load_checkpoint_file
 
 ROOT = osp.dirname(osp.dirname(osp.abspath(__file__)))
 TRAIN = osp.join(ROOT, 'tools/train.py')
@@ -148,6 +148,22 @@ def test_non_finite_loss_stops_and_keeps_the_last_good_checkpoint(
     assert 'loss_fea=nan' in res.stderr
     assert open(good, 'rb').read() == before
     assert not osp.exists(osp.join(work_dir, 'epoch_2.pth'))
+
+
+@pytest.mark.skipif(not cpu_bf16_autocast(),
+                    reason='this torch has no bfloat16 autocast on CPU')
+def test_bf16_amp_trains_on_the_cpu(mae_base, tmp_path):
+    work_dir = str(tmp_path / 'bf16')
+    cmd = [sys.executable, TRAIN, TEC, '--amp', 'bf16', '--work-dir',
+           work_dir, '--cfg-options', *TINY,
+           f'model.target_generator.checkpoint={mae_base}']
+    res = subprocess.run(cmd, capture_output=True, text=True, timeout=600)
+    assert res.returncode == 0, res.stderr[-4000:]
+    assert 'replaced by tec_mm.BF16OptimWrapper (bfloat16 autocast on the ' \
+        'CPU)' in res.stdout + res.stderr
+    rows = logged_losses(work_dir)
+    assert [it for it, _ in rows] == [1, 2]
+    assert all(math.isfinite(v) for _, row in rows for v in row.values())
 
 
 def test_missing_base_checkpoint_stops_before_training(tmp_path):

@@ -2,7 +2,8 @@
 MMSeg and MMDet configs alike (the scope is read from the config).
 
 Usage:
-    python tools/train.py CONFIG [--work-dir DIR] [--resume [CKPT]] [--amp]
+    python tools/train.py CONFIG [--work-dir DIR] [--resume [CKPT]]
+        [--amp [{fp16,bf16}]]
         [--cfg-options KEY=VALUE ...] [--launcher {none,pytorch,slurm,mpi}]
 """
 import argparse
@@ -28,8 +29,12 @@ def parse_args() -> argparse.Namespace:
         'one in the work dir when no path is given')
     parser.add_argument(
         '--amp',
-        action='store_true',
-        help='enable automatic mixed precision (fp16) training')
+        nargs='?',
+        const='fp16',
+        choices=['fp16', 'bf16'],
+        help='automatic mixed precision: fp16 (the default, dynamic loss '
+        'scale) or bf16; without CUDA, bf16 autocasts on the CPU and fp16 '
+        'falls back to fp32')
     parser.add_argument(
         '--auto-scale-lr',
         action='store_true',
@@ -42,7 +47,7 @@ def main() -> None:
     args = parse_args()
     cfg = load_config(args)
     if args.amp:
-        use_amp(cfg)
+        use_amp(cfg, args.amp)
     fall_back_to_fp32_without_cuda(cfg)
     if args.resume == 'auto':
         cfg.load_from = find_resume_checkpoint(cfg.work_dir)
