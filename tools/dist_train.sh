@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Multi-process training on one node (or several with NNODES/NODE_RANK/
 # MASTER_ADDR set):  tools/dist_train.sh CONFIG GPUS [train.py ARGS]
+# PYTHON names the interpreter (default: python on the PATH). Without CUDA,
+# the processes run on the CPU with the gloo backend.
 set -euo pipefail
 CONFIG=$1
 GPUS=$2
@@ -11,7 +13,7 @@ MASTER_ADDR=${MASTER_ADDR:-"127.0.0.1"}
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 
 PYTHONPATH="$ROOT:${PYTHONPATH:-}" \
-python -m torch.distributed.run \
+"${PYTHON:-python}" -m torch.distributed.run \
     --nnodes="$NNODES" \
     --node_rank="$NODE_RANK" \
     --master_addr="$MASTER_ADDR" \

@@ -4,6 +4,8 @@ import argparse
 import os
 import os.path as osp
 
+import torch
+import torch.distributed as dist
 from mmengine.config import Config, DictAction
 from mmengine.runner import Runner
 
@@ -54,7 +56,33 @@ def load_config(args: argparse.Namespace) -> Config:
     return cfg
 
 
+def use_cpu_processes(cfg: Config) -> None:
+    """Let a multi-process run work without CUDA.
+
+    MMEngine's ``init_dist`` always selects a CUDA device, and its DDP
+    wrapper gets the local rank as a CUDA device id. Here the process group
+    is started with ``gloo`` from the launcher's environment (MMEngine then
+    leaves it as it is) and DDP gets no ``device_ids``.
+
+    Args:
+        cfg (Config): The config, changed in place.
+    """
+    if not dist.is_initialized():
+        dist.init_process_group(backend='gloo')
+    cfg.setdefault('env_cfg', {}).setdefault('dist_cfg', {})
+    cfg.env_cfg.dist_cfg.backend = 'gloo'
+    wrapper = cfg.get('model_wrapper_cfg') or dict(
+        type='MMDistributedDataParallel',
+        broadcast_buffers=False,
+        find_unused_parameters=cfg.get('find_unused_parameters', False))
+    wrapper['device_ids'] = None
+    cfg.model_wrapper_cfg = wrapper
+
+
 def build_runner(cfg: Config) -> Runner:
-    """MMEngine's runner, or the config's ``runner_type``."""
+    """MMEngine's runner, or the config's ``runner_type``; multi-process
+    runs without CUDA go through :func:`use_cpu_processes` first."""
+    if cfg.get('launcher', 'none') != 'none' and not torch.cuda.is_available():
+        use_cpu_processes(cfg)
     return Runner.from_cfg(cfg) if 'runner_type' not in cfg else \
         RUNNERS.build(cfg)
