@@ -14,7 +14,7 @@ _base_ = [
 # LoadImageChecked stops with the file's name on a corrupt or truncated
 # image (MMCV's loader decodes a cut-short JPEG without a word).
 train_pipeline = [
-    dict(type='LoadImageChecked'),
+    dict(type='tec_mm.LoadImageChecked'),
     dict(
         type='RandomResizedCrop',
         scale=224,

@@ -68,7 +68,7 @@ def test_reference_hyperparameters():
         assert cfg.model.target_generator.last_layers == 2
         assert cfg.train_dataloader.dataset.type == 'ImageNet'
         assert cfg.train_dataloader.dataset.pipeline[0].type == \
-            'LoadImageChecked'
+            'tec_mm.LoadImageChecked'
 
 
 @pytest.mark.parametrize('path', sorted(FULL_SIZE))
