@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Training under Slurm:
-#   [GPUS=8] [GPUS_PER_NODE=8] [CPUS_PER_TASK=5] [SRUN_ARGS=...] \
+#   [GPUS=8] [GPUS_PER_NODE=8] [CPUS_PER_TASK=5] [SRUN_ARGS=...] [PYTHON=...] \
 #   tools/slurm_train.sh PARTITION JOB_NAME CONFIG [WORK_DIR] [train.py ARGS]
 set -euo pipefail
 PARTITION=$1
@@ -23,5 +23,5 @@ srun -p "$PARTITION" \
     --cpus-per-task="$CPUS_PER_TASK" \
     --kill-on-bad-exit=1 \
     $SRUN_ARGS \
-    python -u "$ROOT/tools/train.py" "$CONFIG" --work-dir="$WORK_DIR" \
+    "${PYTHON:-python}" -u "$ROOT/tools/train.py" "$CONFIG" --work-dir="$WORK_DIR" \
         --launcher=slurm "${@:5}"
