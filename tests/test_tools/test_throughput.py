@@ -1,0 +1,18 @@
+"""tools/benchmarks/throughput.py runs both models side by side and prints
+their speeds and the ratio."""
+import re
+
+from tec_test_utils import run_tool
+
+
+def test_tiny_throughput_prints_both_and_the_ratio():
+    res = run_tool('benchmarks/throughput.py', '--size', 'tiny', '--batch',
+                   '8', '--reps', '1', '--warmup', '0')
+    assert res.returncode == 0, res.stderr[-3000:]
+    out = res.stdout
+    assert 'tiny, batch 8, CPU' in out or 'tiny, batch 8, NVIDIA' in out
+    speeds = {name: float(v) for name, v in re.findall(
+        r'^(MAE|TEC): ([\d.]+) img/s', out, re.M)}
+    assert set(speeds) == {'MAE', 'TEC'} and min(speeds.values()) > 0
+    ratio = float(re.search(r'TEC / MAE: ([\d.]+)x', out).group(1))
+    assert abs(ratio - speeds['TEC'] / speeds['MAE']) < 0.02

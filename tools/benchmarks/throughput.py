@@ -1,0 +1,120 @@
+"""Training-step throughput of TEC against MMPretrain's MAE on the same
+backbone and batch: interleaved repetitions, median img/s and the ratio.
+
+One step is forward, backward and optimizer (``train_step``). The base model
+of TEC is a random ViT of the new model's size written in MMPretrain's
+format (its weights do not change the cost). Peak memory is CUDA's
+``max_memory_allocated`` on a GPU; on a CPU it is not measured (torch keeps
+no allocator statistics there).
+
+Usage:
+    python tools/benchmarks/throughput.py [--size tiny|vit-b] [--batch N]
+        [--reps 5] [--warmup 2] [--bf16]
+"""
+import argparse
+import os.path as osp
+import statistics
+import tempfile
+import time
+import warnings
+from typing import Dict
+
+warnings.filterwarnings('ignore', message='pkg_resources is deprecated')
+
+import mmpretrain  # noqa: E402
+import torch  # noqa: E402
+from mmengine.config import Config  # noqa: E402
+from mmengine.optim import build_optim_wrapper  # noqa: E402
+from mmengine.registry import init_default_scope  # noqa: E402
+from mmpretrain.models import VisionTransformer  # noqa: E402
+from mmpretrain.structures import DataSample  # noqa: E402
+
+from tec_mm.registry import MODELS  # noqa: E402
+
+ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
+SIZES = {
+    'tiny': ('configs/demo/mae_vit-tiny-p4_fmnist.py',
+             'configs/demo/tec_vit-tiny-p4_fmnist.py', 256),
+    'vit-b': (osp.join(osp.dirname(mmpretrain.__file__), '.mim/configs/mae/'
+                       'mae_vit-base-p16_8xb512-amp-coslr-300e_in1k.py'),
+              'configs/tec_vitb_mae.py', 8),
+}
+
+
+def build(config: str, base: str, device: str, bf16: bool):
+    """Model and optimizer wrapper of a pretraining config."""
+    cfg = Config.fromfile(osp.join(ROOT, config))
+    init_default_scope('tec_mm')
+    model_cfg = dict(cfg.model, data_preprocessor=cfg.data_preprocessor)
+    if 'target_generator' in model_cfg:
+        model_cfg['target_generator'] = dict(
+            model_cfg['target_generator'], checkpoint=base)
+    model = MODELS.build(model_cfg).to(device)
+    model.init_weights()
+    wrapper = dict(type='OptimWrapper', optimizer=cfg.optim_wrapper.optimizer)
+    if bf16:
+        wrapper['type'] = 'tec_mm.BF16OptimWrapper'
+    return model, build_optim_wrapper(model, wrapper), cfg
+
+
+def write_base(tec_cfg: Config, path: str) -> None:
+    """A random ViT of the new model's size, as an MMPretrain checkpoint."""
+    backbone = tec_cfg.model.backbone
+    vit = VisionTransformer(
+        arch=backbone.arch, img_size=backbone.img_size,
+        patch_size=backbone.patch_size,
+        in_channels=backbone.get('in_channels', 3))
+    torch.save({'state_dict': {f'backbone.{k}': v
+                               for k, v in vit.state_dict().items()}}, path)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument('--size', choices=sorted(SIZES), default='tiny')
+    parser.add_argument('--batch', type=int, help='images per step')
+    parser.add_argument('--reps', type=int, default=5)
+    parser.add_argument('--warmup', type=int, default=2)
+    parser.add_argument('--bf16', action='store_true',
+                        help='bfloat16 autocast (CPU or GPU)')
+    args = parser.parse_args()
+    device = 'cuda' if torch.cuda.is_available() else 'cpu'
+    mae_config, tec_config, batch = SIZES[args.size]
+    batch = args.batch or batch
+    with tempfile.TemporaryDirectory() as tmp:
+        base = osp.join(tmp, 'base.pth')
+        write_base(Config.fromfile(osp.join(ROOT, tec_config)), base)
+        runs = {name: build(config, base, device, args.bf16)
+                for name, config in (('MAE', mae_config), ('TEC',
+                                                           tec_config))}
+    backbone = runs['TEC'][2].model.backbone
+    shape = (batch, backbone.get('in_channels', 3), backbone.img_size,
+             backbone.img_size)
+    data = dict(inputs=torch.randint(0, 256, shape, dtype=torch.uint8),
+                data_samples=[DataSample() for _ in range(batch)])
+    times: Dict[str, list] = {name: [] for name in runs}
+    peak: Dict[str, float] = {}
+    for rep in range(args.warmup + args.reps):
+        for name, (model, wrapper, _) in runs.items():  # interleaved
+            if device == 'cuda':
+                torch.cuda.synchronize()
+                torch.cuda.reset_peak_memory_stats()
+            start = time.perf_counter()
+            model.train_step(data, wrapper)
+            if device == 'cuda':
+                torch.cuda.synchronize()
+                peak[name] = torch.cuda.max_memory_allocated() / 2**30
+            if rep >= args.warmup:
+                times[name].append(time.perf_counter() - start)
+    device_name = torch.cuda.get_device_name() if device == 'cuda' else \
+        f'CPU ({torch.get_num_threads()} threads)'
+    print(f'{args.size}, batch {batch}, {device_name}, '
+          f'{"bf16" if args.bf16 else "fp32"}, median of {args.reps}')
+    speed = {name: batch / statistics.median(t) for name, t in times.items()}
+    for name, value in speed.items():
+        memory = f', peak {peak[name]:.2f} GiB' if name in peak else ''
+        print(f'{name}: {value:.1f} img/s{memory}')
+    print(f'TEC / MAE: {speed["TEC"] / speed["MAE"]:.2f}x')
+
+
+if __name__ == '__main__':
+    main()
