@@ -15,8 +15,8 @@ import argparse
 import dataclasses
 import os.path as osp
 
-from tec_mm.engine import save_atomically
-from tec_mm.models import infer_architecture, read_base_checkpoint
+from tec_mm.models import (infer_architecture, read_base_checkpoint,
+                           save_backbone)
 
 
 def parse_args() -> argparse.Namespace:
@@ -52,11 +52,7 @@ def main() -> None:
             format=ckpt.origin,
             source=osp.abspath(args.src),
             **dataclasses.asdict(found)))
-    out = dict(
-        meta=meta,
-        state_dict={f'backbone.{k}': v
-                    for k, v in ckpt.state.items()})
-    save_atomically(out, args.dst)  # never a half-written OUT
+    save_backbone(ckpt.state, args.dst, meta)  # never a half-written OUT
     print(f'written: {args.dst}')
 
 

@@ -23,9 +23,9 @@ warnings.filterwarnings('ignore', message='pkg_resources is deprecated')
 
 from mmpretrain.models import VisionTransformer  # noqa: E402
 
-from tec_mm.engine import load_checkpoint_file, save_atomically  # noqa: E402
+from tec_mm.engine import load_checkpoint_file  # noqa: E402
 from tec_mm.models import (BaseCheckpoint, export_backbone,  # noqa: E402
-                           infer_architecture)
+                           infer_architecture, save_backbone)
 
 
 def parse_args() -> argparse.Namespace:
@@ -87,10 +87,7 @@ def main() -> None:
         global_pool=args.global_pool,
         pretrain_meta={k: checkpoint.get('meta', {}).get(k)
                        for k in ('epoch', 'iter', 'experiment_name')})
-    save_atomically(
-        dict(meta=meta,
-             state_dict={f'backbone.{k}': v for k, v in state.items()}),
-        args.out)
+    save_backbone(state, args.out, meta)
     print(f'written: {args.out}')
 
 

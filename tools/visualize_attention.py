@@ -29,8 +29,9 @@ from mmengine.config import Config  # noqa: E402
 from mmengine.registry import init_default_scope  # noqa: E402
 from PIL import Image  # noqa: E402
 
-from tec_mm.engine import load_checkpoint_file, save_atomically  # noqa: E402
-from tec_mm.models import PatchRelationTarget, export_backbone  # noqa: E402
+from tec_mm.engine import load_checkpoint_file  # noqa: E402
+from tec_mm.models import (PatchRelationTarget, export_backbone,  # noqa: E402
+                           save_backbone)
 from tec_mm.registry import DATASETS  # noqa: E402
 
 
@@ -94,9 +95,7 @@ def main() -> None:
         load_checkpoint_file(args.tec, map_location='cpu')['state_dict'])
     with tempfile.TemporaryDirectory() as tmp:
         exported = osp.join(tmp, 'tec_backbone.pth')
-        save_atomically(dict(state_dict={f'backbone.{k}': v
-                                         for k, v in state.items()}),
-                        exported)
+        save_backbone(state, exported)
         models = {
             'base model': PatchRelationTarget(**base_cfg),
             'TEC model': PatchRelationTarget(

@@ -1,6 +1,6 @@
 from .base_architecture import (BaseArchitecture, infer_architecture,
                                 resize_grid)
-from .backbone_export import export_backbone, fold_cls_mlp
+from .backbone_export import export_backbone, fold_cls_mlp, save_backbone
 from .base_checkpoint import (BaseCheckpoint, BaseCheckpointError,
                               read_base_checkpoint)
 from .conditional_adapter import ConditionalAdapter, EncoderAdapter
@@ -17,7 +17,8 @@ __all__ = [
     'BaseCheckpointError', 'ConditionalAdapter', 'EncoderAdapter',
     'export_backbone', 'fold_cls_mlp', 'infer_architecture',
     'patch_normalize', 'PatchNormMSELoss', 'PatchRelationTarget',
-    'read_base_checkpoint', 'resize_grid', 'SimpleFeaturePyramid',
+    'read_base_checkpoint', 'resize_grid', 'save_backbone',
+    'SimpleFeaturePyramid',
     'TECAlgorithm', 'TECDecoder', 'TECReconstructionHead', 'TECViT',
     'unshuffle'
 ]

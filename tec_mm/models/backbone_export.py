@@ -1,8 +1,10 @@
 """Export of a pretrained encoder as a plain MMPretrain ViT backbone."""
-from typing import Dict, List, Tuple
+from typing import Dict, List, Optional, Tuple
 
 import torch
 import torch.nn.functional as F
+
+from tec_mm.engine import save_atomically
 
 StateDict = Dict[str, torch.Tensor]
 
@@ -78,3 +80,17 @@ def export_backbone(state: StateDict,
                      if not k.startswith(BACKBONE) or k[len(BACKBONE):]
                      not in out)
     return out, dropped
+
+
+def save_backbone(state: StateDict, path: str,
+                  meta: Optional[dict] = None) -> None:
+    """Write ViT weights as an MMPretrain-style checkpoint, atomically.
+
+    Args:
+        state (dict): Weights in ``VisionTransformer`` names, no prefix.
+        path (str): The file to write.
+        meta (dict, optional): Its ``meta``. Defaults to an empty dict.
+    """
+    save_atomically(
+        dict(meta=meta or {},
+             state_dict={BACKBONE + k: v for k, v in state.items()}), path)

@@ -29,6 +29,7 @@ from mmengine.registry import init_default_scope  # noqa: E402
 from mmpretrain.models import VisionTransformer  # noqa: E402
 from mmpretrain.structures import DataSample  # noqa: E402
 
+from tec_mm.models import save_backbone  # noqa: E402
 from tec_mm.registry import MODELS  # noqa: E402
 
 ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
@@ -64,8 +65,7 @@ def write_base(tec_cfg: Config, path: str) -> None:
         arch=backbone.arch, img_size=backbone.img_size,
         patch_size=backbone.patch_size,
         in_channels=backbone.get('in_channels', 3))
-    torch.save({'state_dict': {f'backbone.{k}': v
-                               for k, v in vit.state_dict().items()}}, path)
+    save_backbone(vit.state_dict(), path)
 
 
 def main() -> None:
