@@ -1,4 +1,5 @@
 """The frozen base model and TEC's patch-relation enhanced targets."""
+import contextlib
 from typing import Dict, Optional, Union
 
 import torch
@@ -19,8 +20,8 @@ from .base_checkpoint import (BaseCheckpoint, BaseCheckpointError,
 class PatchRelationTarget(VisionTransformer):
     """A frozen, pretrained ViT that produces TEC's targets.
 
-    The base model runs on the full, unmasked image under ``torch.no_grad()``
-    and returns:
+    The base model runs on the full, unmasked image in inference mode (no
+    autograd record, optionally in a lower precision) and returns:
 
     - ``feature`` (B x N x C): the patch tokens of the last ``last_layers``
       block outputs, averaged; raw block outputs, no final LayerNorm.
@@ -55,6 +56,11 @@ class PatchRelationTarget(VisionTransformer):
             Defaults to 15.
         with_attention (bool): Whether to produce the attention target.
             Defaults to True.
+        autocast_dtype (str, optional): Run the base under autocast in this
+            dtype (``'bfloat16'`` or ``'float16'``) on its device, whatever
+            the training precision; the targets come back in float32. None
+            follows the surrounding autocast (the training precision).
+            Defaults to None.
     """
 
     def __init__(self,
@@ -65,7 +71,11 @@ class PatchRelationTarget(VisionTransformer):
                  patch_size: Optional[int] = None,
                  last_layers: int = 2,
                  top_k: int = 15,
-                 with_attention: bool = True) -> None:
+                 with_attention: bool = True,
+                 autocast_dtype: Optional[str] = None) -> None:
+        if autocast_dtype not in (None, 'bfloat16', 'float16'):
+            raise ValueError(f'autocast_dtype={autocast_dtype!r}: use None, '
+                             "'bfloat16' or 'float16'")
         if checkpoint is None:
             raise ValueError(
                 'PatchRelationTarget needs the base model checkpoint: set '
@@ -97,6 +107,7 @@ class PatchRelationTarget(VisionTransformer):
         self.top_k = top_k
         self.with_attention = with_attention
         self.num_heads = found.num_heads
+        self.autocast_dtype = autocast_dtype
         self._load(ckpt)
         self.requires_grad_(False)
         self.train(False)
@@ -147,7 +158,6 @@ class PatchRelationTarget(VisionTransformer):
         """Stay in eval mode: the base model is frozen."""
         return super().train(False)
 
-    @torch.no_grad()
     def forward(self, x: torch.Tensor) -> Dict[str, torch.Tensor]:
         """Compute the targets of a batch of images.
 
@@ -156,9 +166,26 @@ class PatchRelationTarget(VisionTransformer):
 
         Returns:
             Dict[str, torch.Tensor]: ``feature`` (B x N x C) and, with the
-            attention target, ``attention`` (B x (K+1) x H x N) and
-            ``indices`` (B x K).
+            attention target, ``attention`` (B x (K+1) x H x N), both
+            float32, and ``indices`` (B x K). Ordinary tensors without grad,
+            usable in the losses' autograd.
         """
+        autocast = contextlib.nullcontext()
+        if self.autocast_dtype is not None:
+            autocast = torch.autocast(
+                x.device.type, dtype=getattr(torch, self.autocast_dtype))
+        with torch.inference_mode(), autocast:
+            targets = self._targets(x)
+        # Cloned outside inference mode: inference tensors cannot be saved
+        # for backward, and the losses' autograd may save the targets.
+        return {
+            key: value.to(torch.float32, copy=True)
+            if value.is_floating_point() else value.clone()
+            for key, value in targets.items()
+        }
+
+    def _targets(self, x: torch.Tensor) -> Dict[str, torch.Tensor]:
+        """The targets, computed in the caller's grad and autocast mode."""
         B = x.shape[0]
         x, hw = self.patch_embed(x)
         x = torch.cat([self.cls_token.expand(B, -1, -1), x], dim=1)

@@ -39,7 +39,8 @@ class TECAlgorithm(BaseSelfSupervisor):
 
     Args:
         backbone (dict): Config of the new model's encoder (:class:`TECViT`).
-        neck (dict): Config of the :class:`ConditionalAdapter`.
+        neck (dict): Config of the :class:`ConditionalAdapter` (or of
+            :class:`LastBlockNeck`, the ablation without adapter).
         head (dict): Config of the :class:`TECReconstructionHead`.
         target_generator (dict): Config of the :class:`PatchRelationTarget`,
             or a dict of them keyed by base name.
@@ -100,10 +101,10 @@ class TECAlgorithm(BaseSelfSupervisor):
             problems.append(f'heads: base {base.num_heads}, decoder '
                             f'target_heads {decoder.target_heads} '
                             '(model.head.decoder.target_heads)')
-        if base.name not in self.neck.adapters:
+        adapters = getattr(self.neck, 'adapters', None)  # None: no adapter
+        if adapters is not None and base.name not in adapters:
             problems.append(f'no adapter for base {base.name!r} (adapters: '
-                            f'{list(self.neck.adapters)}; '
-                            'model.neck.base_names)')
+                            f'{list(adapters)}; model.neck.base_names)')
         if problems:
             raise ValueError(f'Base model {base.name!r} ({base.checkpoint}) '
                              'and the new model do not fit: ' +

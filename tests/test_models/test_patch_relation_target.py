@@ -56,6 +56,25 @@ def test_frozen_and_always_eval(mae_checkpoint):
     assert not any(m.training for m in target.modules())
     out = target(torch.randn(1, 3, IMG, IMG, requires_grad=True))
     assert not out['feature'].requires_grad
+    # computed in inference mode, returned as ordinary tensors that a
+    # loss's autograd may save for backward
+    assert not any(t.is_inference() for t in out.values())
+    pred = torch.randn_like(out['attention'], requires_grad=True)
+    (pred * out['attention']).sum().backward()
+    torch.testing.assert_close(pred.grad, out['attention'])
+
+
+def test_bfloat16_base_gives_float32_targets_close_to_float32(mae_checkpoint):
+    path = mae_checkpoint[0]
+    img = torch.randn(2, 3, IMG, IMG)
+    ref = build(path)(img)
+    low = build(path, autocast_dtype='bfloat16')(img)
+    assert low['feature'].dtype == low['attention'].dtype == torch.float32
+    for key in ('feature', 'attention'):
+        err = (low[key] - ref[key]).abs().max() / ref[key].abs().max()
+        assert 0 < err < 0.05, (key, err)  # bf16 rounding, nothing more
+    with pytest.raises(ValueError, match="autocast_dtype='fp8'"):
+        build(path, autocast_dtype='fp8')
 
 
 def test_missing_checkpoint_is_a_clear_error(tmp_path):

@@ -31,6 +31,28 @@ def test_feature_only_variant(mae_checkpoint):
     assert set(m.loss(torch.randn(2, 3, IMG, IMG), None)) == {'loss_fea'}
 
 
+def test_without_adapter_the_decoders_read_the_last_block(mae_checkpoint):
+    torch.manual_seed(0)
+    cfg = tiny_tec_cfg(mae_checkpoint[0])
+    cfg['neck'] = dict(type='LastBlockNeck')
+    cfg['target_generator']['name'] = 'ibot'  # any base: no adapter to pick
+    cfg['head']['decoder']['base_names'] = ('ibot', )
+    m = MODELS.build(cfg)
+    m.init_weights()
+    assert not list(m.neck.parameters())
+    seen = []
+    m.head.decoder.register_forward_hook(
+        lambda mod, args, out: seen.append(args[0]))
+    images = torch.randn(2, 3, IMG, IMG)
+    torch.manual_seed(1)
+    losses = m.loss(images, None)
+    torch.manual_seed(1)
+    last = m.backbone(images)[0][-1]
+    torch.testing.assert_close(seen[0], last)
+    sum(losses.values()).backward()
+    assert m.backbone.layers[0].ln1.weight.grad is not None
+
+
 def test_base_is_outside_the_module_tree(model):
     base = model.base_models['mae']
     base_params = {id(p) for p in base.parameters()}

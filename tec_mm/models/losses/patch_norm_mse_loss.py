@@ -4,21 +4,31 @@ from mmengine.model import BaseModule
 from tec_mm.registry import MODELS
 
 
-def patch_normalize(target: torch.Tensor, eps: float = 1e-6) -> torch.Tensor:
+NORM_DIMS = {'patch': 1, 'channel': -1}
+
+
+def patch_normalize(target: torch.Tensor,
+                    eps: float = 1e-6,
+                    norm_dim: str = 'patch') -> torch.Tensor:
     """Normalise each image's features along the patch dimension.
 
     ``T̂[n, c] = (T[n, c] - mean_n T[:, c]) / sqrt(var_n T[:, c] + eps)`` with
-    the unbiased variance, per image and per channel.
+    the unbiased variance, per image and per channel. ``norm_dim='channel'``
+    is the ablation: each patch normalised over its channels instead
+    (``mean_c``, ``var_c``, as MAE's normalised pixels).
 
     Args:
         target (torch.Tensor): B x N x C.
         eps (float): Added to the variance. Defaults to 1e-6.
+        norm_dim (str): ``'patch'`` (TEC) or ``'channel'``.
+            Defaults to ``'patch'``.
 
     Returns:
         torch.Tensor: B x N x C.
     """
-    mean = target.mean(dim=1, keepdim=True)
-    var = target.var(dim=1, keepdim=True, unbiased=True)
+    dim = NORM_DIMS[norm_dim]
+    mean = target.mean(dim=dim, keepdim=True)
+    var = target.var(dim=dim, keepdim=True, unbiased=True)
     return (target - mean) / (var + eps).sqrt()
 
 
@@ -32,12 +42,22 @@ class PatchNormMSELoss(BaseModule):
     Args:
         eps (float): Added to the variance. Defaults to 1e-6.
         loss_weight (float): Weight of the loss. Defaults to 1.0.
+        norm_dim (str): ``'patch'`` (TEC's normalisation along the patch
+            dimension) or ``'channel'`` (per-patch normalisation over the
+            channels, the ablation). Defaults to ``'patch'``.
     """
 
-    def __init__(self, eps: float = 1e-6, loss_weight: float = 1.0) -> None:
+    def __init__(self,
+                 eps: float = 1e-6,
+                 loss_weight: float = 1.0,
+                 norm_dim: str = 'patch') -> None:
         super().__init__()
+        if norm_dim not in NORM_DIMS:
+            raise ValueError(f'norm_dim={norm_dim!r}: use one of '
+                             f'{sorted(NORM_DIMS)}')
         self.eps = eps
         self.loss_weight = loss_weight
+        self.norm_dim = norm_dim
 
     def forward(self, pred: torch.Tensor, target: torch.Tensor,
                 mask: torch.Tensor) -> torch.Tensor:
@@ -51,7 +71,7 @@ class PatchNormMSELoss(BaseModule):
         Returns:
             torch.Tensor: The scalar loss.
         """
-        target = patch_normalize(target.float(), self.eps)
+        target = patch_normalize(target.float(), self.eps, self.norm_dim)
         per_patch = (pred.float() - target).pow(2).mean(dim=-1)
         loss = (per_patch * mask).sum() / mask.sum()
         return self.loss_weight * loss

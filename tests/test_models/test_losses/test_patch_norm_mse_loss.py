@@ -39,3 +39,23 @@ def test_mse_averages_masked_patches_only():
     pred2 = torch.cat([pred, t_hat])
     mask2 = torch.tensor([[1., 1., 0.], [1., 0., 0.]])
     assert loss(pred2, target2, mask2).item() == pytest.approx(7 / 3)
+
+
+def test_channel_norm_ablation_normalises_each_patch_over_channels():
+    # patch 0: channels (1, 3): mean 2, unbiased var 2; patch 1: (5, 5, ...)
+    t = torch.tensor([[[1., 3.], [4., 8.]]])
+    eps = 1e-6
+    expected = torch.tensor([[[-1 / math.sqrt(2 + eps), 1 / math.sqrt(2 + eps)],
+                              [-2 / math.sqrt(8 + eps), 2 / math.sqrt(8 + eps)]]])
+    torch.testing.assert_close(patch_normalize(t, eps, 'channel'), expected)
+    # the loss uses it: the channel-normalised target gives zero loss, the
+    # patch-normalised one does not
+    loss = PatchNormMSELoss(norm_dim='channel')
+    mask = torch.ones(1, 2)
+    assert loss(expected, t, mask).item() == pytest.approx(0., abs=1e-10)
+    assert loss(patch_normalize(t), t, mask).item() > 0.1
+
+
+def test_unknown_norm_dim_is_refused():
+    with pytest.raises(ValueError, match="norm_dim='pixel'"):
+        PatchNormMSELoss(norm_dim='pixel')
