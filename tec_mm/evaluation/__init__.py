@@ -1,3 +1,4 @@
 from .knn import extract_pooled_features, knn_predict
+from .linear_probe import linear_probe
 
-__all__ = ['extract_pooled_features', 'knn_predict']
+__all__ = ['extract_pooled_features', 'knn_predict', 'linear_probe']

@@ -9,7 +9,10 @@ no allocator statistics there).
 
 Usage:
     python tools/benchmarks/throughput.py [--size tiny|vit-b] [--batch N]
-        [--reps 5] [--warmup 2] [--bf16]
+        [--reps 5] [--warmup 2] [--bf16] [--base-bf16]
+
+``--base-bf16`` adds a third model to the interleaving: TEC whose frozen
+base runs in bfloat16 (``target_generator.autocast_dtype='bfloat16'``).
 """
 import argparse
 import os.path as osp
@@ -17,7 +20,7 @@ import statistics
 import tempfile
 import time
 import warnings
-from typing import Dict
+from typing import Dict, Optional
 
 warnings.filterwarnings('ignore', message='pkg_resources is deprecated')
 
@@ -42,14 +45,16 @@ SIZES = {
 }
 
 
-def build(config: str, base: str, device: str, bf16: bool):
+def build(config: str, base: str, device: str, bf16: bool,
+          base_dtype: Optional[str] = None):
     """Model and optimizer wrapper of a pretraining config."""
     cfg = Config.fromfile(osp.join(ROOT, config))
     init_default_scope('tec_mm')
     model_cfg = dict(cfg.model, data_preprocessor=cfg.data_preprocessor)
     if 'target_generator' in model_cfg:
         model_cfg['target_generator'] = dict(
-            model_cfg['target_generator'], checkpoint=base)
+            model_cfg['target_generator'], checkpoint=base,
+            autocast_dtype=base_dtype)
     model = MODELS.build(model_cfg).to(device)
     model.init_weights()
     wrapper = dict(type='OptimWrapper', optimizer=cfg.optim_wrapper.optimizer)
@@ -76,6 +81,8 @@ def main() -> None:
     parser.add_argument('--warmup', type=int, default=2)
     parser.add_argument('--bf16', action='store_true',
                         help='bfloat16 autocast (CPU or GPU)')
+    parser.add_argument('--base-bf16', action='store_true',
+                        help='also TEC with its frozen base in bfloat16')
     args = parser.parse_args()
     device = 'cuda' if torch.cuda.is_available() else 'cpu'
     mae_config, tec_config, batch = SIZES[args.size]
@@ -83,9 +90,11 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         base = osp.join(tmp, 'base.pth')
         write_base(Config.fromfile(osp.join(ROOT, tec_config)), base)
-        runs = {name: build(config, base, device, args.bf16)
-                for name, config in (('MAE', mae_config), ('TEC',
-                                                           tec_config))}
+        arms = [('MAE', mae_config, None), ('TEC', tec_config, None)]
+        if args.base_bf16:
+            arms.append(('TEC, bf16 base', tec_config, 'bfloat16'))
+        runs = {name: build(config, base, device, args.bf16, dtype)
+                for name, config, dtype in arms}
     backbone = runs['TEC'][2].model.backbone
     shape = (batch, backbone.get('in_channels', 3), backbone.img_size,
              backbone.img_size)
@@ -113,7 +122,8 @@ def main() -> None:
     for name, value in speed.items():
         memory = f', peak {peak[name]:.2f} GiB' if name in peak else ''
         print(f'{name}: {value:.1f} img/s{memory}')
-    print(f'TEC / MAE: {speed["TEC"] / speed["MAE"]:.2f}x')
+    for name in list(speed)[1:]:
+        print(f'{name} / MAE: {speed[name] / speed["MAE"]:.2f}x')
 
 
 if __name__ == '__main__':
