@@ -22,14 +22,10 @@ from typing import List, Optional
 warnings.filterwarnings('ignore', message='pkg_resources is deprecated')
 
 from mmengine.config import Config  # noqa: E402
-from mmengine.logging import MMLogger  # noqa: E402
-from mmengine.registry import init_default_scope  # noqa: E402
-from mmengine.runner import Runner, load_checkpoint  # noqa: E402
-from mmengine.runner.utils import set_random_seed  # noqa: E402
 
 import tec_mm  # noqa: E402,F401
-from tec_mm.evaluation import extract_pooled_features, knn_predict  # noqa
-from tec_mm.registry import MODELS  # noqa: E402
+from tec_mm.evaluation import (build_frozen_encoder,  # noqa: E402
+                               fashion_mnist_features, knn_predict)
 
 ROOT = osp.dirname(osp.dirname(osp.abspath(__file__)))
 MAE_CONFIG = osp.join(ROOT, 'configs/demo/mae_vit-tiny-p4_fmnist.py')
@@ -66,35 +62,12 @@ def knn_accuracy(config: str, checkpoint: Optional[str],
         checkpoint (str, optional): Its checkpoint; None for random init.
         base_checkpoint (str, optional): The base of a TEC config.
     """
+    model = build_frozen_encoder(config, checkpoint, base_checkpoint)
     cfg = Config.fromfile(config)
-    init_default_scope(cfg.default_scope)
-    MMLogger.get_instance('tec_demo_knn', log_level='WARNING')
-    if base_checkpoint is not None:
-        cfg.model.target_generator.checkpoint = base_checkpoint
-    set_random_seed(0)  # the same random encoder on every run
-    model = MODELS.build(
-        dict(cfg.model, data_preprocessor=cfg.data_preprocessor))
-    if checkpoint is None:
-        model.init_weights()
-    else:
-        load_checkpoint(model, checkpoint, map_location='cpu', strict=True)
-    feats = {}
     bank = cfg.train_dataloader.dataset.get('indices')
-    for split, indices in (('train', bank), ('test', None)):
-        loader = Runner.build_dataloader(
-            dict(
-                batch_size=1000,
-                num_workers=0,
-                sampler=dict(type='DefaultSampler', shuffle=False),
-                collate_fn=dict(type='default_collate'),
-                dataset=dict(
-                    type='LocalFashionMNIST',
-                    data_root=cfg.data_root,
-                    split=split,
-                    indices=indices,
-                    pipeline=[dict(type='PackInputs')])))
-        feats[split] = extract_pooled_features(model, loader)
-    (train_x, train_y), (test_x, test_y) = feats['train'], feats['test']
+    train_x, train_y = fashion_mnist_features(model, cfg.data_root, 'train',
+                                              bank)
+    test_x, test_y = fashion_mnist_features(model, cfg.data_root, 'test')
     pred = knn_predict(train_x, train_y, test_x, num_classes=10)
     return 100.0 * (pred == test_y).float().mean().item()
 

@@ -1,0 +1,78 @@
+"""Frozen encoders of pretraining configs, and their Fashion-MNIST features."""
+from typing import Optional, Tuple
+
+import torch
+from mmengine.config import Config
+from mmengine.logging import MMLogger
+from mmengine.model import BaseModel
+from mmengine.registry import init_default_scope
+from mmengine.runner import Runner, load_checkpoint
+from mmengine.runner.utils import set_random_seed
+
+from tec_mm.registry import MODELS
+from .knn import extract_pooled_features
+
+
+def build_frozen_encoder(config: str,
+                         checkpoint: Optional[str],
+                         base_checkpoint: Optional[str] = None) -> BaseModel:
+    """Build a pretraining config's model with its trained weights.
+
+    Args:
+        config (str): A pretraining config (MMPretrain's ``MAE`` or
+            :class:`TECAlgorithm`).
+        checkpoint (str, optional): Its checkpoint, loaded strictly; None
+            gives the config's random initialisation under seed 0 (the same
+            random encoder on every call).
+        base_checkpoint (str, optional): The base model of a TEC config.
+
+    Returns:
+        BaseModel: The model in eval mode.
+    """
+    cfg = Config.fromfile(config)
+    init_default_scope(cfg.default_scope)
+    MMLogger.get_instance('tec_frozen_encoder', log_level='WARNING')
+    if base_checkpoint is not None:
+        cfg.model.target_generator.checkpoint = base_checkpoint
+    set_random_seed(0)
+    model = MODELS.build(
+        dict(cfg.model, data_preprocessor=cfg.data_preprocessor))
+    if checkpoint is None:
+        model.init_weights()
+    else:
+        load_checkpoint(model, checkpoint, map_location='cpu', strict=True)
+    return model.eval()
+
+
+def fashion_mnist_features(
+        model: BaseModel,
+        data_root: str,
+        split: str,
+        indices: Optional[int] = None,
+        batch_size: int = 1000) -> Tuple[torch.Tensor, torch.Tensor]:
+    """Average-pooled last-block features of un-augmented Fashion-MNIST.
+
+    Args:
+        model (BaseModel): A frozen encoder (see :func:`build_frozen_encoder`).
+        data_root (str): Folder of the idx files.
+        split (str): ``'train'`` or ``'test'``.
+        indices (int, optional): The first ``indices`` images only; None for
+            the whole split.
+        batch_size (int): Images per forward. Defaults to 1000.
+
+    Returns:
+        Tuple[torch.Tensor, torch.Tensor]: Features N x C and labels N.
+    """
+    loader = Runner.build_dataloader(
+        dict(
+            batch_size=batch_size,
+            num_workers=0,
+            sampler=dict(type='DefaultSampler', shuffle=False),
+            collate_fn=dict(type='default_collate'),
+            dataset=dict(
+                type='LocalFashionMNIST',
+                data_root=data_root,
+                split=split,
+                indices=indices,
+                pipeline=[dict(type='PackInputs')])))
+    return extract_pooled_features(model, loader)
