@@ -47,6 +47,18 @@ def train(config: str, work_dir: str, options: List[str]) -> float:
     return time.time() - start
 
 
+def epoch_options(epochs: int) -> List[str]:
+    """Options that make a demo config train ``epochs`` epochs.
+
+    The schedule's cosine phase (``param_scheduler[1]``) is stretched to end
+    with the run; changing ``max_epochs`` alone would leave the learning
+    rate at 0 after the config's own epochs.
+    """
+    return [f'train_cfg.max_epochs={epochs}',
+            f'param_scheduler.1.T_max={epochs - 1}',
+            f'param_scheduler.1.end={epochs}']
+
+
 def last_checkpoint(work_dir: str) -> str:
     """The checkpoint the runner wrote last in ``work_dir``."""
     with open(osp.join(work_dir, 'last_checkpoint')) as f:
@@ -78,7 +90,10 @@ def main() -> None:
     parser.add_argument(
         '--epochs', type=int, help='override both pretraining epochs')
     args = parser.parse_args()
-    options = [f'train_cfg.max_epochs={args.epochs}'] if args.epochs else []
+    if args.epochs is not None and args.epochs < 2:
+        parser.error('--epochs must be at least 2 (1 warm-up epoch, then '
+                     'cosine)')
+    options = epoch_options(args.epochs) if args.epochs else []
     start = time.time()
 
     mae_dir = osp.join(args.work_dir, 'mae')

@@ -21,7 +21,7 @@ an interrupted run continues where it stopped (``--fresh`` to retrain).
 Usage:
     python tools/benchmarks/sustainability.py [--work-dir DIR]
         [--results DIR] [--seeds 0 1] [--fresh]
-        [--cfg-options KEY=VALUE ...] [--eval-train-images N]
+        [--cfg-options KEY=VALUE ...] [--eval-images N]
 """
 import argparse
 import json
@@ -86,13 +86,13 @@ def train(config: str, work_dir: str, options: List[str],
 
 
 def evaluate(config: str, checkpoint: Optional[str], base: Optional[str],
-             eval_train_images: Optional[int]) -> Dict[str, float]:
+             eval_images: Optional[int]) -> Dict[str, float]:
     """kNN and linear-probe top-1 (%) of a frozen encoder."""
     model = build_frozen_encoder(config, checkpoint, base)
     root = Config.fromfile(config).data_root
     train_x, train_y = fashion_mnist_features(model, root, 'train',
-                                              eval_train_images)
-    test_x, test_y = fashion_mnist_features(model, root, 'test')
+                                              eval_images)
+    test_x, test_y = fashion_mnist_features(model, root, 'test', eval_images)
     knn = knn_predict(train_x, train_y, test_x, num_classes=10)
     probe = linear_probe(train_x, train_y, test_x, num_classes=10)
     return dict(knn=100. * (knn == test_y).float().mean().item(),
@@ -104,7 +104,7 @@ def run_arms(args: argparse.Namespace) -> List[dict]:
     opts = list(args.cfg_options)
     wd = args.work_dir
     rows = [dict(arm='random init (no pretraining)', seed=0, minutes=0.,
-                 **evaluate(MAE_E1, None, None, args.eval_train_images))]
+                 **evaluate(MAE_E1, None, None, args.eval_images))]
     for seed in args.seeds:
         seed_opts = opts + [f'randomness.seed={seed}']
         base = train(MAE_E1, osp.join(wd, f'mae_e1_seed{seed}'), seed_opts,
@@ -122,18 +122,18 @@ def run_arms(args: argparse.Namespace) -> List[dict]:
         rows.append(dict(arm='MAE base (E1)', seed=seed,
                          minutes=base['minutes'],
                          **evaluate(MAE_E1, base['checkpoint'], None,
-                                    args.eval_train_images)))
+                                    args.eval_images)))
         rows.append(dict(arm='MAE E1+E2 (base trained longer)', seed=seed,
                          minutes=base['minutes'] + more['minutes'],
                          **evaluate(MAE_MORE, more['checkpoint'], None,
-                                    args.eval_train_images)))
+                                    args.eval_images)))
         for name, config, tag in arms:
             run = train(config, osp.join(wd, tag), tec_opts, args.fresh)
             rows.append(dict(arm=f'{name} (E1 base + E2)', seed=seed,
                              minutes=base['minutes'] + run['minutes'],
                              **evaluate(config, run['checkpoint'],
                                         base['checkpoint'],
-                                        args.eval_train_images)))
+                                        args.eval_images)))
     return rows
 
 
@@ -196,6 +196,22 @@ def plot(rows: List[dict], summary: List[dict], path: str) -> None:
     plt.close(fig)
 
 
+def describe(args: argparse.Namespace) -> str:
+    """The sentence above the table: model, data, budget, evaluation."""
+    budget = Config.fromfile(osp.join(CONFIGS, 'budget.py'))
+    options = (f" (options: {' '.join(args.cfg_options)})"
+               if args.cfg_options else '')
+    subset = (f' (first {args.eval_images} of each)'
+              if args.eval_images else '')
+    return ('Fashion-MNIST, tiny ViT (6 blocks, width 96, 4 heads, 4x4 '
+            'patches; 0.7 M parameters), pretrained on the first '
+            f'{budget.pretrain_images} training images: E1 = '
+            f'{budget.base_epochs}, E2 = {budget.more_epochs} epochs'
+            f'{options}. Frozen features: kNN and linear probe fitted on '
+            'the 60k training images, top-1 on the 10k test images'
+            f'{subset}.')
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument('--work-dir',
@@ -207,25 +223,14 @@ def main() -> None:
                         help='retrain arms that are already done')
     parser.add_argument('--cfg-options', nargs='+', default=[],
                         help='KEY=VALUE options passed to every arm')
-    parser.add_argument('--eval-train-images', type=int,
-                        help='first N training images for kNN bank and '
-                        'probe (default: all 60k)')
+    parser.add_argument('--eval-images', type=int,
+                        help='evaluate on the first N images of each split '
+                        '(default: all, 60k and 10k; for quick checks)')
     args = parser.parse_args()
     start = time.time()
     rows = run_arms(args)
     summary = summarise(rows)
-    budget = Config.fromfile(osp.join(CONFIGS, 'budget.py'))
-    header = (
-        'Fashion-MNIST, tiny ViT (6 blocks, width 96, 4 heads, 4x4 patches; '
-        f'0.7 M parameters), pretrained on the first '
-        f'{budget.pretrain_images} training images: E1 = '
-        f'{budget.base_epochs}, E2 = {budget.more_epochs} epochs'
-        + (f" (options: {' '.join(args.cfg_options)})"
-           if args.cfg_options else '') + '. Frozen features: kNN and '
-        'linear probe fitted on the 60k training images'
-        + (f' (first {args.eval_train_images})'
-           if args.eval_train_images else '') +
-        ', top-1 on the 10k test images.')
+    header = describe(args)
     os.makedirs(args.results, exist_ok=True)
     text = write_table(summary, header, osp.join(args.results, 'results.md'))
     with open(osp.join(args.results, 'results.json'), 'w') as f:
