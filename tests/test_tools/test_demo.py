@@ -1,25 +1,16 @@
 """tools/demo.py --epochs stretches the whole schedule, not only the run."""
-import importlib.util
 import os.path as osp
 
 import pytest
 from mmengine.config import Config
 
-from tec_test_utils import ROOT
-
-
-def load_demo():
-    spec = importlib.util.spec_from_file_location(
-        'demo_tool', osp.join(ROOT, 'tools/demo.py'))
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+from tec_test_utils import ROOT, load_tool
 
 
 @pytest.mark.parametrize('config', ['mae_vit-tiny-p4_fmnist.py',
                                     'tec_vit-tiny-p4_fmnist.py'])
 def test_epoch_options_move_the_cosine_end(config):
-    demo = load_demo()
+    demo = load_tool('demo.py')
     cfg = Config.fromfile(osp.join(ROOT, 'configs/demo', config))
     assert cfg.param_scheduler[1].end == cfg.train_cfg.max_epochs == 3
     options = dict(o.split('=') for o in demo.epoch_options(7))

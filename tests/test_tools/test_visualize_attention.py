@@ -1,6 +1,5 @@
 """tools/visualize_attention.py on random demo-size models: the figure, and
 the CLS attention maps it draws (probabilities over the patch grid)."""
-import importlib.util
 import os.path as osp
 
 import pytest
@@ -9,7 +8,7 @@ from PIL import Image
 
 from tec_mm.datasets import DEBIAN_FASHION_MNIST
 from tec_mm.models import PatchRelationTarget, TECViT
-from tec_test_utils import ROOT, run_tool
+from tec_test_utils import ROOT, load_tool, run_tool
 from test_runner import write_tiny_dino_base
 
 TEC = osp.join(ROOT, 'configs/demo/tec_vit-tiny-p4_fmnist.py')
@@ -17,20 +16,12 @@ DEMO_ARCH = dict(embed_dims=96, num_layers=6, num_heads=4,
                  feedforward_channels=384)
 
 
-def tool_module():
-    spec = importlib.util.spec_from_file_location(
-        'visualize_attention', osp.join(ROOT, 'tools/visualize_attention.py'))
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
 def test_cls_attention_is_a_distribution_over_patches(tmp_path):
     base = str(tmp_path / 'base.pth')
     write_tiny_dino_base(base)
     target = PatchRelationTarget(checkpoint=base, arch=dict(num_heads=4),
                                  img_size=28, top_k=1)
-    maps = tool_module().cls_attention(target, torch.randn(3, 1, 28, 28))
+    maps = load_tool('visualize_attention.py').cls_attention(target, torch.randn(3, 1, 28, 28))
     assert maps.shape == (3, 7, 7)
     torch.testing.assert_close(maps.sum((1, 2)), torch.ones(3))
     assert (maps > 0).all()
