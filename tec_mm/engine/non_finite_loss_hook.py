@@ -2,6 +2,7 @@
 import math
 from typing import Any, Optional
 
+import torch
 from mmengine.hooks import Hook
 
 from tec_mm.registry import HOOKS
@@ -34,7 +35,8 @@ class NonFiniteLossHook(Hook):
             outputs (dict, optional): The log variables of the train step
                 (``loss`` and each term), floats or scalar tensors.
         """
-        terms = {k: float(v) for k, v in (outputs or {}).items()
+        terms = {k: float(torch.as_tensor(v).detach())
+                 for k, v in (outputs or {}).items()
                  if 'loss' in k}
         if all(math.isfinite(v) for v in terms.values()):
             return
