@@ -160,3 +160,38 @@ def test_full_size_downstream_takes_the_export_exactly(path, global_pool):
     state = {f'backbone.{k}': v for k, v in encoder.state_dict().items()}
     exported, _ = export_backbone(state, global_pool)
     assert set(exported) == set(backbone.state_dict())
+
+
+def test_sustainability_arms_differ_only_where_they_should():
+    arms = {
+        osp.basename(p)[:-3]: Config.fromfile(p)
+        for p in glob.glob(osp.join(ROOT, 'configs/sustainability/*.py'))
+    }
+    assert len(arms) == 6
+    # same data, augmentation, batch and optimizer in every arm
+    for key in ('train_dataloader', 'optim_wrapper'):
+        assert len({repr(c[key]) for c in arms.values()}) == 1, key
+    assert next(iter(arms.values())).train_dataloader.dataset.indices \
+        == 30000
+    # E1 = 5 for the base, E2 = 2 for every arm built on it; the cosine
+    # phase ends with the run
+    for name, cfg in arms.items():
+        epochs = 5 if name.endswith('_e1') else 2
+        warmup, cosine = cfg.param_scheduler
+        assert cfg.train_cfg.max_epochs == cosine.end == epochs, name
+        assert (warmup.end, cosine.begin, cosine.T_max) == (1, 1, epochs - 1)
+    tec = arms['tec_vit-tiny-p4_fmnist-30k_e2'].model
+    ablations = {
+        'no-attention': ({'head', 'target_generator'}, lambda m: m.head.
+                         attention_loss is None and m.target_generator.
+                         with_attention is False),
+        'channel-norm': ({'head'}, lambda m: m.head.feature_loss.get(
+            'norm_dim') == 'channel'),
+        'no-adapter': ({'neck'}, lambda m: m.neck == dict(
+            type='LastBlockNeck')),
+    }
+    for tag, (sections, changed) in ablations.items():
+        model = arms[f'tec_vit-tiny-p4_fmnist-30k_e2_{tag}'].model
+        assert changed(model) and not changed(tec), tag
+        differ = {key for key in tec if model.get(key) != tec[key]}
+        assert differ == sections, tag

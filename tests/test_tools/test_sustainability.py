@@ -6,7 +6,7 @@ import os.path as osp
 
 import pytest
 
-from tec_test_utils import run_tool
+from tec_test_utils import load_tool, run_tool
 
 QUICK = ['--seeds', '0', '1', '--eval-images', '300', '--cfg-options',
          'train_dataloader.dataset.indices=128', 'train_cfg.max_epochs=1',
@@ -48,6 +48,9 @@ def test_all_arms_in_table_json_and_plot(first_run):
     mae = summary['MAE E1+E2 (base trained longer)']
     assert f"{mae['knn']:.2f} ({mae['knn_all'][0]:.2f} / " \
         f"{mae['knn_all'][1]:.2f})" in table
+    tec, base = summary['TEC (E1 base + E2)'], summary['MAE base (E1)']
+    assert f"MAE base (E1): {tec['knn'] - base['knn']:+.2f} kNN, " \
+        f"{tec['linear'] - base['linear']:+.2f} linear" in table
     png = (tmp / 'res/accuracy_vs_cost.png').read_bytes()
     assert png.startswith(b'\x89PNG') and len(png) > 10000
 
@@ -88,3 +91,24 @@ def test_second_run_reuses_trained_arms(first_run):
     # same checkpoints, deterministic evaluation: the same table
     table = lambda out: out[out.index('| arm |'):out.index('total:')]  # noqa
     assert table(again.stdout) == table(res.stdout)
+
+
+def test_verdict_says_whether_tec_beat_each_mae_arm():
+    def arm(name, knn, linear):
+        return dict(arm=name, knn=knn, linear=linear)
+
+    verdict = load_tool('benchmarks/sustainability.py').verdict([
+        arm('MAE base (E1)', 70., 71.),
+        arm('MAE E1+E2 (base trained longer)', 72., 70.),
+        arm('TEC (E1 base + E2)', 71.5, 71.25)
+    ])
+    assert verdict == (
+        'TEC beats MAE base (E1): +1.50 kNN, +0.25 linear (mean over seeds); '
+        'TEC is mixed on MAE E1+E2 (base trained longer): -0.50 kNN, +1.25 '
+        'linear (mean over seeds).')
+    verdict = load_tool('benchmarks/sustainability.py').verdict([
+        arm('MAE base (E1)', 70., 71.),
+        arm('MAE E1+E2 (base trained longer)', 72., 73.),
+        arm('TEC (E1 base + E2)', 69., 70.)
+    ])
+    assert verdict.startswith('TEC does not beat MAE base (E1): -1.00 kNN')

@@ -1,7 +1,8 @@
 """The sustainability benchmark: TEC from an MAE base against training the
 base longer, with ablations, on Fashion-MNIST (CPU, about 1 h).
 
-Arms (configs in ``configs/sustainability/``, budget in its ``budget.py``):
+Arms (configs in ``configs/sustainability/``, budget in
+``configs/_base_/sustainability_budget.py``):
 
 1. MAE base: MMPretrain's MAE for E1 epochs (seeds 0 and 1);
 2. MAE E1+E2: that base continued for E2 more epochs (same seeds);
@@ -49,6 +50,7 @@ from tec_mm.evaluation import (build_frozen_encoder,  # noqa: E402
 
 ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 CONFIGS = osp.join(ROOT, 'configs/sustainability')
+BUDGET = osp.join(ROOT, 'configs/_base_/sustainability_budget.py')
 MAE_E1 = osp.join(CONFIGS, 'mae_vit-tiny-p4_fmnist-30k_e1.py')
 MAE_MORE = osp.join(CONFIGS, 'mae_vit-tiny-p4_fmnist-30k_e1+e2.py')
 TEC = osp.join(CONFIGS, 'tec_vit-tiny-p4_fmnist-30k_e2.py')
@@ -152,6 +154,20 @@ def summarise(rows: List[dict]) -> List[dict]:
     ]
 
 
+def verdict(summary: List[dict]) -> str:
+    """Whether TEC beat its base and the base trained longer, in words."""
+    arms = {s['arm']: s for s in summary}
+    tec = arms['TEC (E1 base + E2)']
+    parts = []
+    for name in ('MAE base (E1)', 'MAE E1+E2 (base trained longer)'):
+        diff = {key: tec[key] - arms[name][key] for key in ('knn', 'linear')}
+        word = ('beats' if min(diff.values()) > 0 else
+                'does not beat' if max(diff.values()) < 0 else 'is mixed on')
+        parts.append(f"TEC {word} {name}: {diff['knn']:+.2f} kNN, "
+                     f"{diff['linear']:+.2f} linear (mean over seeds)")
+    return '; '.join(parts) + '.'
+
+
 def write_table(summary: List[dict], header: str, path: str) -> str:
     """The markdown table; returns its text."""
     def values(s: dict, key: str) -> str:
@@ -166,7 +182,7 @@ def write_table(summary: List[dict], header: str, path: str) -> str:
     lines += [f"| {s['arm']} | {', '.join(map(str, s['seeds']))} | "
               f"{s['minutes']:.1f} | {values(s, 'knn')} | "
               f"{values(s, 'linear')} |" for s in summary]
-    text = '\n'.join(lines) + '\n'
+    text = '\n'.join(lines + ['', verdict(summary)]) + '\n'
     with open(path, 'w') as f:
         f.write(text)
     return text
@@ -198,7 +214,7 @@ def plot(rows: List[dict], summary: List[dict], path: str) -> None:
 
 def describe(args: argparse.Namespace) -> str:
     """The sentence above the table: model, data, budget, evaluation."""
-    budget = Config.fromfile(osp.join(CONFIGS, 'budget.py'))
+    budget = Config.fromfile(BUDGET)
     options = (f" (options: {' '.join(args.cfg_options)})"
                if args.cfg_options else '')
     subset = (f' (first {args.eval_images} of each)'
