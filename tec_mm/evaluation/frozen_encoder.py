@@ -31,7 +31,8 @@ def build_frozen_encoder(config: str,
     """
     cfg = Config.fromfile(config)
     init_default_scope(cfg.default_scope)
-    MMLogger.get_instance('tec_frozen_encoder', log_level='WARNING')
+    if not MMLogger.check_instance_created('tec_frozen_encoder'):
+        MMLogger.get_instance('tec_frozen_encoder', log_level='WARNING')
     if base_checkpoint is not None:
         cfg.model.target_generator.checkpoint = base_checkpoint
     set_random_seed(0)
