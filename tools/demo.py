@@ -24,8 +24,7 @@ warnings.filterwarnings('ignore', message='pkg_resources is deprecated')
 from mmengine.config import Config  # noqa: E402
 
 import tec_mm  # noqa: E402,F401
-from tec_mm.evaluation import (build_frozen_encoder,  # noqa: E402
-                               fashion_mnist_features, knn_predict)
+from tec_mm.evaluation import frozen_features, knn_predict, top1  # noqa
 
 ROOT = osp.dirname(osp.dirname(osp.abspath(__file__)))
 MAE_CONFIG = osp.join(ROOT, 'configs/demo/mae_vit-tiny-p4_fmnist.py')
@@ -74,14 +73,12 @@ def knn_accuracy(config: str, checkpoint: Optional[str],
         checkpoint (str, optional): Its checkpoint; None for random init.
         base_checkpoint (str, optional): The base of a TEC config.
     """
-    model = build_frozen_encoder(config, checkpoint, base_checkpoint)
     cfg = Config.fromfile(config)
     bank = cfg.train_dataloader.dataset.get('indices')
-    train_x, train_y = fashion_mnist_features(model, cfg.data_root, 'train',
-                                              bank)
-    test_x, test_y = fashion_mnist_features(model, cfg.data_root, 'test')
+    (train_x, train_y), (test_x, test_y) = frozen_features(
+        cfg, checkpoint, base_checkpoint, train_images=bank)
     pred = knn_predict(train_x, train_y, test_x, num_classes=10)
-    return 100.0 * (pred == test_y).float().mean().item()
+    return top1(pred, test_y)
 
 
 def main() -> None:

@@ -70,8 +70,7 @@ def cls_attention(target: PatchRelationTarget,
                   images: torch.Tensor) -> torch.Tensor:
     """B x h x w: softmax of the CLS query's last-block logits over the
     patches, averaged over heads."""
-    with torch.no_grad():
-        logits = target(images)['attention'][:, 0]  # B x H x N
+    logits = target(images)['attention'][:, 0]  # B x H x N (no grad)
     maps = logits.softmax(-1).mean(1)
     h, w = target.patch_resolution
     return maps.reshape(-1, h, w)

@@ -1,4 +1,5 @@
-"""Frozen encoders of pretraining configs, and their Fashion-MNIST features."""
+"""Frozen encoders of pretraining configs, their Fashion-MNIST features and
+top-1 accuracy."""
 from typing import Optional, Tuple
 
 import torch
@@ -13,14 +14,17 @@ from tec_mm.registry import MODELS
 from .knn import extract_pooled_features
 
 
-def build_frozen_encoder(config: str,
+Features = Tuple[torch.Tensor, torch.Tensor]
+
+
+def build_frozen_encoder(cfg: Config,
                          checkpoint: Optional[str],
                          base_checkpoint: Optional[str] = None) -> BaseModel:
     """Build a pretraining config's model with its trained weights.
 
     Args:
-        config (str): A pretraining config (MMPretrain's ``MAE`` or
-            :class:`TECAlgorithm`).
+        cfg (Config): A pretraining config (MMPretrain's ``MAE`` or
+            :class:`TECAlgorithm`); not modified.
         checkpoint (str, optional): Its checkpoint, loaded strictly; None
             gives the config's random initialisation under seed 0 (the same
             random encoder on every call).
@@ -29,15 +33,15 @@ def build_frozen_encoder(config: str,
     Returns:
         BaseModel: The model in eval mode.
     """
-    cfg = Config.fromfile(config)
     init_default_scope(cfg.default_scope)
     if not MMLogger.check_instance_created('tec_frozen_encoder'):
         MMLogger.get_instance('tec_frozen_encoder', log_level='WARNING')
+    model_cfg = dict(cfg.model, data_preprocessor=cfg.data_preprocessor)
     if base_checkpoint is not None:
-        cfg.model.target_generator.checkpoint = base_checkpoint
+        model_cfg['target_generator'] = dict(
+            model_cfg['target_generator'], checkpoint=base_checkpoint)
     set_random_seed(0)
-    model = MODELS.build(
-        dict(cfg.model, data_preprocessor=cfg.data_preprocessor))
+    model = MODELS.build(model_cfg)
     if checkpoint is None:
         model.init_weights()
     else:
@@ -50,7 +54,7 @@ def fashion_mnist_features(
         data_root: str,
         split: str,
         indices: Optional[int] = None,
-        batch_size: int = 1000) -> Tuple[torch.Tensor, torch.Tensor]:
+        batch_size: int = 1000) -> Features:
     """Average-pooled last-block features of un-augmented Fashion-MNIST.
 
     Args:
@@ -77,3 +81,42 @@ def fashion_mnist_features(
                 indices=indices,
                 pipeline=[dict(type='PackInputs')])))
     return extract_pooled_features(model, loader)
+
+
+def frozen_features(
+        cfg: Config,
+        checkpoint: Optional[str],
+        base_checkpoint: Optional[str] = None,
+        train_images: Optional[int] = None,
+        test_images: Optional[int] = None) -> Tuple[Features, Features]:
+    """Features of a frozen encoder on both Fashion-MNIST splits.
+
+    Args:
+        cfg (Config): The encoder's pretraining config (its ``data_root``
+            holds the idx files).
+        checkpoint (str, optional): Its checkpoint; None for random init.
+        base_checkpoint (str, optional): The base of a TEC config.
+        train_images (int, optional): The first N training images; None for
+            all 60k.
+        test_images (int, optional): The first N test images; None for all
+            10k.
+
+    Returns:
+        Tuple[Features, Features]: (features, labels) of the training and
+        of the test images.
+    """
+    model = build_frozen_encoder(cfg, checkpoint, base_checkpoint)
+    return (fashion_mnist_features(model, cfg.data_root, 'train',
+                                   train_images),
+            fashion_mnist_features(model, cfg.data_root, 'test',
+                                   test_images))
+
+
+def top1(pred: torch.Tensor, labels: torch.Tensor) -> float:
+    """Top-1 accuracy in %.
+
+    Args:
+        pred (torch.Tensor): Predicted labels, N.
+        labels (torch.Tensor): True labels, N.
+    """
+    return 100. * (pred == labels).float().mean().item()

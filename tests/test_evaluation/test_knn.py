@@ -1,6 +1,6 @@
 import torch
 
-from tec_mm.evaluation import knn_predict
+from tec_mm.evaluation import knn_predict, top1
 
 
 def test_weighted_vote_hand_example():
@@ -25,3 +25,7 @@ def test_chunks_do_not_change_predictions():
     assert torch.equal(
         knn_predict(bank, labels, queries, 3, k=5, chunk_size=4),
         knn_predict(bank, labels, queries, 3, k=5))
+
+
+def test_top1_in_percent():
+    assert top1(torch.tensor([1, 2, 3, 0]), torch.tensor([1, 2, 0, 0])) == 75.

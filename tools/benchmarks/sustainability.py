@@ -44,9 +44,8 @@ matplotlib.use('Agg')
 import matplotlib.pyplot as plt  # noqa: E402
 from mmengine.config import Config  # noqa: E402
 
-from tec_mm.evaluation import (build_frozen_encoder,  # noqa: E402
-                               fashion_mnist_features, knn_predict,
-                               linear_probe)
+from tec_mm.evaluation import (frozen_features, knn_predict,  # noqa: E402
+                               linear_probe, top1)
 
 ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 CONFIGS = osp.join(ROOT, 'configs/sustainability')
@@ -90,15 +89,11 @@ def train(config: str, work_dir: str, options: List[str],
 def evaluate(config: str, checkpoint: Optional[str], base: Optional[str],
              eval_images: Optional[int]) -> Dict[str, float]:
     """kNN and linear-probe top-1 (%) of a frozen encoder."""
-    model = build_frozen_encoder(config, checkpoint, base)
-    root = Config.fromfile(config).data_root
-    train_x, train_y = fashion_mnist_features(model, root, 'train',
-                                              eval_images)
-    test_x, test_y = fashion_mnist_features(model, root, 'test', eval_images)
+    (train_x, train_y), (test_x, test_y) = frozen_features(
+        Config.fromfile(config), checkpoint, base, eval_images, eval_images)
     knn = knn_predict(train_x, train_y, test_x, num_classes=10)
     probe = linear_probe(train_x, train_y, test_x, num_classes=10)
-    return dict(knn=100. * (knn == test_y).float().mean().item(),
-                linear=100. * (probe == test_y).float().mean().item())
+    return dict(knn=top1(knn, test_y), linear=top1(probe, test_y))
 
 
 def run_arms(args: argparse.Namespace) -> List[dict]:
