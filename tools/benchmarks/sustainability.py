@@ -1,252 +1,343 @@
-"""The sustainability benchmark: TEC from an MAE base against training the
-base longer, with ablations, on Fashion-MNIST (CPU, about 1 h).
+"""The sustainability benchmark: TEC from a converged MAE base against
+training the base longer, measured by fine-tuning (CPU, about 2.5 h).
 
-Arms (configs in ``configs/sustainability/``, budget in
-``configs/_base_/sustainability_budget.py``):
+Stages (``--stages``; each finished arm's numbers go to ``results.json``
+at once, so a later run, on this machine or a fresh one, measures only
+what is missing):
 
-1. MAE base: MMPretrain's MAE for E1 epochs (seeds 0 and 1);
-2. MAE E1+E2: that base continued for E2 more epochs (same seeds);
-3. TEC: E2 epochs from that base (same seeds);
-4. ablations of TEC (seed 0): no attention target, per-patch channel
-   normalisation of the feature target, no conditional adapter.
+``curve``
+    MMPretrain MAE from scratch for each of the budget's ``curve_epochs``
+    (seed 0) and each continued by E/3 epochs; E1 is the smallest E whose
+    E/3 more epochs gain less than ``knee_gain`` fine-tuning top-1.
+``sweep``
+    TEC settings from the E1 base (seed 0), scored by kNN top-1 on a
+    validation split of the training images (bank: images 0-49999,
+    queries: 50000-59999), never on the test split.
+``arms``
+    Seeds 0 and 1: MAE base (E1), MAE continued to E1 + E1/3, TEC for E1/3
+    from the base; seed 0: MAE for 2 E1 epochs, the three ablations, and
+    our extension (TEC starting from the base's weights).
 
-Each encoder (and a random-init reference) is evaluated frozen, on the
-average-pooled last-block tokens of un-augmented images: kNN top-1 (k=20,
-cosine, votes exp(s/0.07)) and linear-probe top-1, both fitted on the 60k
-training images and measured on the 10k test images. Training wall-clock is
-that of each ``tools/train.py`` process; an arm's cost adds its base's.
-Writes ``results.md``, ``results.json`` and ``accuracy_vs_cost.png`` to
-``--results``. Trained arms are reused when their ``done.json`` exists, so
-an interrupted run continues where it stopped (``--fresh`` to retrain).
+Every encoder is fine-tuned end to end on all 60k training images with
+one recipe (``configs/sustainability/vit-tiny-p4_fmnist-60k_finetune.py``,
+top-1 on the 10k test images after each epoch) and probed frozen (kNN and
+linear probe on average-pooled last-block tokens). Costs add the base's:
+wall-clock of the training processes and training FLOPs (one counted step
+times the images seen). Checkpoints that are gone are trained again
+(seeded, deterministic on the CPU). ``results.md``, ``curve.png`` and
+``accuracy_vs_cost.png`` are rewritten from the json at the end.
 
 Usage:
-    python tools/benchmarks/sustainability.py [--work-dir DIR]
-        [--results DIR] [--seeds 0 1] [--fresh]
-        [--cfg-options KEY=VALUE ...] [--eval-images N]
+    python tools/benchmarks/sustainability.py [--stages curve sweep arms]
+        [--work-dir DIR] [--results DIR] [--fresh]
+        [--cfg-options K=V ...] [--finetune-options K=V ...]
+        [--eval-images N]
 """
 import argparse
 import json
 import os
 import os.path as osp
+import re
 import shutil
-import statistics
-import subprocess
-import sys
 import time
 import warnings
-from typing import Dict, List, Optional
+from typing import Dict, List, Optional, Tuple
 
 warnings.filterwarnings('ignore', message='pkg_resources is deprecated')
 
-import matplotlib  # noqa: E402
+from mmengine.config import Config, DictAction  # noqa: E402
 
-matplotlib.use('Agg')
-import matplotlib.pyplot as plt  # noqa: E402
-from mmengine.config import Config  # noqa: E402
-
-from tec_mm.evaluation import (frozen_features, knn_predict,  # noqa: E402
-                               linear_probe, top1)
+from tec_mm.evaluation import (fashion_mnist_features,  # noqa: E402
+                               build_frozen_encoder, fine_tune, knn_predict,
+                               linear_probe, run_tool, top1,
+                               training_flops_per_image)
+from sustainability_report import write_report  # noqa: E402
 
 ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 CONFIGS = osp.join(ROOT, 'configs/sustainability')
-BUDGET = osp.join(ROOT, 'configs/_base_/sustainability_budget.py')
-MAE_E1 = osp.join(CONFIGS, 'mae_vit-tiny-p4_fmnist-30k_e1.py')
-MAE_MORE = osp.join(CONFIGS, 'mae_vit-tiny-p4_fmnist-30k_e1+e2.py')
-TEC = osp.join(CONFIGS, 'tec_vit-tiny-p4_fmnist-30k_e2.py')
-ABLATIONS = {
-    'TEC without attention target': 'no-attention',
-    'TEC, channel norm instead of patch norm': 'channel-norm',
-    'TEC without conditional adapter': 'no-adapter',
+BUDGET = Config.fromfile(osp.join(ROOT,
+                                  'configs/_base_/sustainability_budget.py'))
+MAE = osp.join(CONFIGS, 'mae_vit-tiny-p4_fmnist-30k.py')
+DATA_ROOT = Config.fromfile(MAE).data_root
+TEC = osp.join(CONFIGS, 'tec_vit-tiny-p4_fmnist-30k.py')
+FINETUNE = osp.join(CONFIGS, 'vit-tiny-p4_fmnist-60k_finetune.py')
+VARIANTS = {  # name: (config, options); the base's path fills {base}
+    'TEC': (TEC, []),
+    'TEC without attention target': (TEC[:-3] + '_no-attention.py', []),
+    'TEC, channel norm instead of patch norm':
+    (TEC[:-3] + '_channel-norm.py', []),
+    'TEC without conditional adapter': (TEC[:-3] + '_no-adapter.py', []),
+    'TEC from the base weights (our extension)':
+    (TEC, ['model.backbone.init_cfg.type=Pretrained',
+           'model.backbone.init_cfg.checkpoint={base}',
+           'model.backbone.init_cfg.prefix=backbone.']),
+}
+SWEEP = {  # validation sweep of TEC settings: name: options
+    'tau=1.8 (ViT-B)': ['model.head.attention_loss.tau=1.8'],
+    'tau=0.5': ['model.head.attention_loss.tau=0.5'],
+    'tau=0.2': ['model.head.attention_loss.tau=0.2'],
+    'tau=0.2, K=8': ['model.head.attention_loss.tau=0.2',
+                     'model.target_generator.top_k=8'],
+    'tau=0.2, lr x2': ['model.head.attention_loss.tau=0.2',
+                       'optim_wrapper.optimizer.lr=3e-3'],
+    'tau=0.2, warm-up 0.25 ep': ['model.head.attention_loss.tau=0.2',
+                                 'param_scheduler.0.end=0.25',
+                                 'param_scheduler.1.begin=0.25'],
 }
 
 
-def train(config: str, work_dir: str, options: List[str],
-          fresh: bool) -> Dict[str, object]:
-    """Train one arm with tools/train.py unless its work dir has done it.
+def model_config(config: str, options: List[str]) -> Config:
+    """``config`` with ``options`` merged, but its backbone's init_cfg: the
+    model's shape as trained, built without loading anything."""
+    parser = argparse.ArgumentParser()
+    parser.add_argument('--options', nargs='+', action=DictAction)
+    parsed = parser.parse_args(['--options', *options]).options
+    cfg = Config.fromfile(config)
+    cfg.merge_from_dict({k: v for k, v in parsed.items()
+                         if not k.startswith('model.backbone.init_cfg')})
+    return cfg
 
-    Returns:
-        dict: ``checkpoint`` (the last one written) and ``minutes``
-        (wall-clock of the training process).
+
+def schedule(epochs: int) -> List[str]:
+    """Options for ``epochs`` epochs: a linear warm-up of the budget's
+    epochs but at most a quarter of the run, then cosine to the end."""
+    warmup = min(BUDGET.budget_warmup_epochs, epochs / 4)
+    return [f'train_cfg.max_epochs={epochs}',
+            f'param_scheduler.0.end={warmup}',
+            f'param_scheduler.1.begin={warmup}',
+            f'param_scheduler.1.T_max={epochs - warmup}',
+            f'param_scheduler.1.end={epochs}']
+
+
+class Arm:
+    """One pretraining run: its config, options, cost and parent.
+
+    Args:
+        key (str): Its name in ``results.json`` and its work dir.
+        label (str): Its row in the tables.
+        config (str): The pretraining config.
+        epochs (int): Epochs of this run (the parent's not included).
+        seed (int): Its seed.
+        parent (Arm, optional): The MAE arm it continues or uses as base.
+        options (List[str]): Further options; ``{base}`` is the parent's
+            checkpoint.
+        continues (bool): Whether the run starts from the parent's weights
+            (``load_from``) rather than using it as TEC's base.
     """
-    done = osp.join(work_dir, 'done.json')
-    if osp.exists(done) and not fresh:
-        with open(done) as f:
-            return json.load(f)
-    shutil.rmtree(work_dir, ignore_errors=True)
-    cmd = [sys.executable, osp.join(ROOT, 'tools/train.py'), config,
-           '--work-dir', work_dir, '--cfg-options', *options]
-    print('$ ' + ' '.join(cmd), flush=True)
-    start = time.time()
-    subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL)
-    with open(osp.join(work_dir, 'last_checkpoint')) as f:
-        record = dict(checkpoint=f.read().strip(),
-                      minutes=(time.time() - start) / 60)
-    with open(done, 'w') as f:
-        json.dump(record, f)
-    return record
+
+    def __init__(self, key: str, label: str, config: str, epochs: int,
+                 seed: int, parent: Optional['Arm'] = None,
+                 options: Tuple[str, ...] = (),
+                 continues: bool = False) -> None:
+        self.key, self.label, self.config = key, label, config
+        self.epochs, self.seed, self.parent = epochs, seed, parent
+        self.options, self.continues = list(options), continues
 
 
-def evaluate(config: str, checkpoint: Optional[str], base: Optional[str],
-             eval_images: Optional[int]) -> Dict[str, float]:
-    """kNN and linear-probe top-1 (%) of a frozen encoder."""
-    (train_x, train_y), (test_x, test_y) = frozen_features(
-        Config.fromfile(config), checkpoint, base, eval_images, eval_images)
-    knn = knn_predict(train_x, train_y, test_x, num_classes=10)
-    probe = linear_probe(train_x, train_y, test_x, num_classes=10)
-    return dict(knn=top1(knn, test_y), linear=top1(probe, test_y))
+def mae(epochs: int, seed: int) -> Arm:
+    return Arm(f'mae{epochs}_s{seed}', f'MAE {epochs} ep', MAE, epochs, seed)
 
 
-def run_arms(args: argparse.Namespace) -> List[dict]:
-    """Train and evaluate every arm; one record per (arm, seed)."""
-    opts = list(args.cfg_options)
-    wd = args.work_dir
-    rows = [dict(arm='random init (no pretraining)', seed=0, minutes=0.,
-                 **evaluate(MAE_E1, None, None, args.eval_images))]
-    for seed in args.seeds:
-        seed_opts = opts + [f'randomness.seed={seed}']
-        base = train(MAE_E1, osp.join(wd, f'mae_e1_seed{seed}'), seed_opts,
-                     args.fresh)
-        more = train(MAE_MORE, osp.join(wd, f'mae_e1+e2_seed{seed}'),
-                     seed_opts + [f'load_from={base["checkpoint"]}'],
-                     args.fresh)
-        arms = [('TEC', TEC, f'tec_seed{seed}')]
-        if seed == args.seeds[0]:
-            arms += [(name, TEC.replace('.py', f'_{tag}.py'),
-                      f'tec_{tag}_seed{seed}')
-                     for name, tag in ABLATIONS.items()]
-        tec_opts = seed_opts + [
-            f'model.target_generator.checkpoint={base["checkpoint"]}']
-        rows.append(dict(arm='MAE base (E1)', seed=seed,
-                         minutes=base['minutes'],
-                         **evaluate(MAE_E1, base['checkpoint'], None,
-                                    args.eval_images)))
-        rows.append(dict(arm='MAE E1+E2 (base trained longer)', seed=seed,
-                         minutes=base['minutes'] + more['minutes'],
-                         **evaluate(MAE_MORE, more['checkpoint'], None,
-                                    args.eval_images)))
-        for name, config, tag in arms:
-            run = train(config, osp.join(wd, tag), tec_opts, args.fresh)
-            rows.append(dict(arm=f'{name} (E1 base + E2)', seed=seed,
-                             minutes=base['minutes'] + run['minutes'],
-                             **evaluate(config, run['checkpoint'],
-                                        base['checkpoint'],
-                                        args.eval_images)))
-    return rows
+def mae_more(base: Arm, epochs: int) -> Arm:
+    return Arm(f'mae{base.epochs}+{epochs}_s{base.seed}',
+               f'MAE {base.epochs} + {epochs} ep (continued)', MAE, epochs,
+               base.seed, base, continues=True)
 
 
-def summarise(rows: List[dict]) -> List[dict]:
-    """Mean and per-seed values of each arm, in first-seen order."""
-    arms: Dict[str, List[dict]] = {}
-    for row in rows:
-        arms.setdefault(row['arm'], []).append(row)
-    return [
-        dict(arm=arm, seeds=[r['seed'] for r in runs],
-             **{key: statistics.mean(r[key] for r in runs)
-                for key in ('knn', 'linear', 'minutes')},
-             **{f'{key}_all': [r[key] for r in runs]
-                for key in ('knn', 'linear')})
-        for arm, runs in arms.items()
-    ]
+def tec(base: Arm, epochs: int, variant: str = 'TEC',
+        options: Tuple[str, ...] = (), tag: str = '') -> Arm:
+    config, extra = VARIANTS[variant]
+    name = variant.split(' (')[0].replace(',', '').replace(' ', '-').lower()
+    return Arm(f'{name}{tag}_{base.key}+{epochs}',
+               f'{variant} ({base.epochs} ep base + {epochs} ep)', config,
+               epochs, base.seed, base, (*extra, *options))
 
 
-def verdict(summary: List[dict]) -> str:
-    """Whether TEC beat its base and the base trained longer, in words."""
-    arms = {s['arm']: s for s in summary}
-    tec = arms['TEC (E1 base + E2)']
-    parts = []
-    for name in ('MAE base (E1)', 'MAE E1+E2 (base trained longer)'):
-        diff = {key: tec[key] - arms[name][key] for key in ('knn', 'linear')}
-        word = ('beats' if min(diff.values()) > 0 else
-                'does not beat' if max(diff.values()) < 0 else 'is mixed on')
-        parts.append(f"TEC {word} {name}: {diff['knn']:+.2f} kNN, "
-                     f"{diff['linear']:+.2f} linear (mean over seeds)")
-    return '; '.join(parts) + '.'
+class Benchmark:
+    """Trains arms on demand and records their measurements."""
+
+    def __init__(self, args: argparse.Namespace) -> None:
+        self.args = args
+        self.json = osp.join(args.results, 'results.json')
+        self.results: Dict[str, dict] = dict(arms={}, sweep={})
+        self.trained: Dict[str, dict] = {}  # by this process
+        if osp.exists(self.json):
+            with open(self.json) as f:
+                self.results.update(json.load(f))
+
+    def save(self) -> None:
+        os.makedirs(self.args.results, exist_ok=True)
+        with open(self.json + '.tmp', 'w') as f:
+            json.dump(self.results, f, indent=1)
+        os.replace(self.json + '.tmp', self.json)
+
+    def train(self, arm: Arm) -> dict:
+        """Train ``arm`` (and its parents) unless its checkpoint is there.
+
+        Returns:
+            dict: ``checkpoint``, ``minutes`` and ``flops`` of this run.
+        """
+        if arm.key in self.trained:
+            return self.trained[arm.key]
+        work_dir = osp.join(self.args.work_dir, arm.key)
+        done = osp.join(work_dir, 'done.json')
+        if osp.exists(done) and not self.args.fresh:
+            with open(done) as f:
+                record = json.load(f)
+            if osp.exists(record['checkpoint']):
+                self.trained[arm.key] = record
+                return record
+        options, base = self.options(arm)
+        shutil.rmtree(work_dir, ignore_errors=True)
+        print(f'  training {arm.key} ...', flush=True)
+        start = time.time()
+        run_tool('train.py', arm.config, '--work-dir', work_dir,
+                 '--cfg-options', *options,
+                 log=osp.join(work_dir, 'tools.log'))
+        minutes = (time.time() - start) / 60
+        cfg = model_config(arm.config, options)
+        flops = training_flops_per_image(cfg, None if arm.continues else base)
+        with open(osp.join(work_dir, 'last_checkpoint')) as f:
+            record = dict(checkpoint=f.read().strip(), minutes=minutes,
+                          flops=flops * cfg.train_dataloader.dataset.indices
+                          * arm.epochs)
+        with open(done, 'w') as f:
+            json.dump(record, f)
+        self.trained[arm.key] = record
+        return record
+
+    def options(self, arm: Arm) -> Tuple[List[str], Optional[str]]:
+        """The options of ``arm``'s run and its base (TEC) checkpoint."""
+        parent = self.train(arm.parent)['checkpoint'] if arm.parent else None
+        options = [*self.args.cfg_options, f'randomness.seed={arm.seed}',
+                   *schedule(arm.epochs),
+                   *(o.format(base=parent) for o in arm.options)]
+        if arm.continues:
+            return options + [f'load_from={parent}'], None
+        if parent:
+            options.append(f'model.target_generator.checkpoint={parent}')
+        return options, parent
+
+    def features(self, arm: Optional[Arm], splits) -> list:
+        """Frozen features of ``arm``'s encoder (None: random init)."""
+        if arm is None:
+            model = build_frozen_encoder(Config.fromfile(MAE), None)
+        else:
+            options, base = self.options(arm)
+            model = build_frozen_encoder(model_config(arm.config, options),
+                                         self.train(arm)['checkpoint'], base)
+        return [fashion_mnist_features(model, DATA_ROOT, split, indices)
+                for split, indices in splits]
+
+    def cost(self, arm: Optional[Arm]) -> Dict[str, float]:
+        """Wall-clock and FLOPs of ``arm`` with its parents'."""
+        if arm is None:
+            return dict(minutes=0., flops=0.)
+        own, parent = self.train(arm), self.cost(arm.parent)
+        return {k: own[k] + parent[k] for k in ('minutes', 'flops')}
+
+    def measure(self, arm: Optional[Arm], key: str, label: str) -> dict:
+        """Fine-tuning, kNN and linear top-1 of ``arm`` (cached)."""
+        if key in self.results['arms'] and not self.args.fresh:
+            return self.results['arms'][key]
+        n = self.args.eval_images
+        checkpoint = self.train(arm)['checkpoint'] if arm else None
+        print(f'  measuring {key} ...', flush=True)
+        ft_dir = osp.join(self.args.work_dir, key, 'finetune')
+        finetune = fine_tune(FINETUNE, checkpoint, ft_dir,
+                             self.args.finetune_options,
+                             log=osp.join(ft_dir, 'tools.log'))
+        (tr_x, tr_y), (te_x, te_y) = self.features(
+            arm, [('train', n), ('test', n)])
+        record = dict(
+            label=label, seed=arm.seed if arm else 0,
+            epochs=arm.epochs + (arm.parent.epochs if arm.parent else 0)
+            if arm else 0, finetune=finetune,
+            knn=top1(knn_predict(tr_x, tr_y, te_x, 10), te_y),
+            linear=top1(linear_probe(tr_x, tr_y, te_x, 10), te_y),
+            **self.cost(arm))
+        self.results['arms'][key] = record
+        self.save()
+        return record
+
+    def validate(self, name: str, arm: Arm) -> float:
+        """kNN top-1 of ``arm`` on the validation split (cached)."""
+        if name not in self.results['sweep'] or self.args.fresh:
+            n = self.args.eval_images
+            bank, queries = ((list(range(n)), list(range(n, 2 * n)))
+                             if n else (50000, list(range(50000, 60000))))
+            (b_x, b_y), (q_x, q_y) = self.features(
+                arm, [('train', bank), ('train', queries)])
+            self.results['sweep'][name] = dict(
+                key=arm.key, knn=top1(knn_predict(b_x, b_y, q_x, 10), q_y))
+            self.save()
+        return self.results['sweep'][name]['knn']
 
 
-def write_table(summary: List[dict], header: str, path: str) -> str:
-    """The markdown table; returns its text."""
-    def values(s: dict, key: str) -> str:
-        both = ' / '.join(f'{v:.2f}' for v in s[f'{key}_all'])
-        return f'{s[key]:.2f}' + (f' ({both})' if len(s['seeds']) > 1
-                                  else '')
-
-    lines = [header, '',
-             '| arm | seeds | training wall-clock (min, with base) | '
-             'kNN top-1 % mean (per seed) | linear top-1 % mean (per seed) |',
-             '|---|---|---|---|---|']
-    lines += [f"| {s['arm']} | {', '.join(map(str, s['seeds']))} | "
-              f"{s['minutes']:.1f} | {values(s, 'knn')} | "
-              f"{values(s, 'linear')} |" for s in summary]
-    text = '\n'.join(lines + ['', verdict(summary)]) + '\n'
-    with open(path, 'w') as f:
-        f.write(text)
-    return text
+def stage_curve(bench: Benchmark) -> int:
+    """MAE learning curve; returns E1, the knee."""
+    gains = []
+    for epochs in BUDGET.curve_epochs:
+        base, more = mae(epochs, 0), mae_more(mae(epochs, 0), epochs // 3)
+        top = [bench.measure(a, a.key, a.label)['finetune'][-1]
+               for a in (base, more)]
+        gains.append((epochs, top[1] - top[0]))
+    knee = next((e for e, gain in gains if gain < BUDGET.knee_gain),
+                BUDGET.curve_epochs[-1])
+    bench.results['e1'] = knee
+    bench.save()
+    return knee
 
 
-def plot(rows: List[dict], summary: List[dict], path: str) -> None:
-    """Accuracy against training wall-clock, one panel per evaluation."""
-    fig, axes = plt.subplots(1, 2, figsize=(12, 4.8))
-    for ax, key, title in zip(axes, ('knn', 'linear'),
-                              ('kNN top-1 (k=20)', 'linear probe top-1')):
-        for i, s in enumerate(summary):
-            color = f'C{i}'
-            runs = [r for r in rows if r['arm'] == s['arm']]
-            ax.scatter([r['minutes'] for r in runs], [r[key] for r in runs],
-                       color=color, alpha=0.4, s=18)
-            ax.scatter([s['minutes']], [s[key]], color=color, s=70,
-                       marker='D', label=s['arm'])
-        ax.set_xlabel('training wall-clock, minutes on 2 CPU cores '
-                      '(incl. the base)')
-        ax.set_ylabel(f'{title}, % (Fashion-MNIST test)')
-        ax.grid(alpha=0.3)
-    axes[0].legend(fontsize=7, loc='lower right')
-    fig.suptitle('TEC from an MAE base vs. training the base longer '
-                 '(diamonds: mean; dots: seeds)')
-    fig.tight_layout()
-    fig.savefig(path, dpi=110)
-    plt.close(fig)
+def stage_sweep(bench: Benchmark, e1: int) -> None:
+    base = mae(e1, 0)
+    for name, options in SWEEP.items():
+        tag = '_' + re.sub('[^a-z0-9.]+', '-', name.lower()).strip('-')
+        bench.validate(name, tec(base, e1 // 3, options=options, tag=tag))
+    bench.validate('MAE base', base)
+    bench.validate('MAE continued', mae_more(base, e1 // 3))
 
 
-def describe(args: argparse.Namespace) -> str:
-    """The sentence above the table: model, data, budget, evaluation."""
-    budget = Config.fromfile(BUDGET)
-    options = (f" (options: {' '.join(args.cfg_options)})"
-               if args.cfg_options else '')
-    subset = (f' (first {args.eval_images} of each)'
-              if args.eval_images else '')
-    return ('Fashion-MNIST, tiny ViT (6 blocks, width 96, 4 heads, 4x4 '
-            'patches; 0.7 M parameters), pretrained on the first '
-            f'{budget.pretrain_images} training images: E1 = '
-            f'{budget.base_epochs}, E2 = {budget.more_epochs} epochs'
-            f'{options}. Frozen features: kNN and linear probe fitted on '
-            'the 60k training images, top-1 on the 10k test images'
-            f'{subset}.')
+def stage_arms(bench: Benchmark, e1: int) -> None:
+    e2 = e1 // 3
+    bench.measure(None, 'random', 'random init (no pretraining)')
+    for seed in (0, 1):
+        base = mae(e1, seed)
+        arms = [base, mae_more(base, e2), tec(base, e2)]
+        if seed == 0:
+            arms += [mae(2 * e1, 0)]
+            arms += [tec(base, e2, v) for v in VARIANTS if v != 'TEC']
+        for arm in arms:
+            bench.measure(arm, arm.key, arm.label)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument('--stages', nargs='+', default=['curve', 'arms'],
+                        choices=['curve', 'sweep', 'arms'])
     parser.add_argument('--work-dir',
                         default=osp.join(ROOT, 'work_dirs/sustainability'))
     parser.add_argument('--results',
                         default=osp.join(ROOT, 'results/sustainability'))
-    parser.add_argument('--seeds', type=int, nargs='+', default=[0, 1])
     parser.add_argument('--fresh', action='store_true',
-                        help='retrain arms that are already done')
+                        help='retrain and remeasure what is already done')
     parser.add_argument('--cfg-options', nargs='+', default=[],
-                        help='KEY=VALUE options passed to every arm')
+                        help='KEY=VALUE options of every pretraining run')
+    parser.add_argument('--finetune-options', nargs='+', default=[],
+                        help='KEY=VALUE options of every fine-tuning run')
     parser.add_argument('--eval-images', type=int,
-                        help='evaluate on the first N images of each split '
-                        '(default: all, 60k and 10k; for quick checks)')
+                        help='frozen evaluation on the first N images of '
+                        'each split (default: all; for quick checks)')
     args = parser.parse_args()
     start = time.time()
-    rows = run_arms(args)
-    summary = summarise(rows)
-    header = describe(args)
-    os.makedirs(args.results, exist_ok=True)
-    text = write_table(summary, header, osp.join(args.results, 'results.md'))
-    with open(osp.join(args.results, 'results.json'), 'w') as f:
-        json.dump(dict(rows=rows, summary=summary), f, indent=1)
-    plot(rows, summary, osp.join(args.results, 'accuracy_vs_cost.png'))
+    bench = Benchmark(args)
+    e1 = stage_curve(bench) if 'curve' in args.stages else \
+        bench.results.get('e1', BUDGET.base_epochs)
+    if 'sweep' in args.stages:
+        stage_sweep(bench, e1)
+    if 'arms' in args.stages:
+        stage_arms(bench, e1)
+    text = write_report(bench.results, BUDGET, args.results)
     print('\n' + text + f'\ntotal: {(time.time() - start) / 60:.1f} min; '
           f'written to {args.results}')
 

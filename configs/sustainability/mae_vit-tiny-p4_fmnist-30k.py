@@ -1,4 +1,7 @@
-# The MAE base of the sustainability benchmark: MMPretrain's MAE, E1 epochs.
+# MMPretrain's MAE on the sustainability benchmark's data and schedule: the
+# base (E1 epochs) and the "train longer" arms, which continue a base with
+#   --cfg-options load_from=BASE_CHECKPOINT
+# tools/benchmarks/sustainability.py sets the epochs of each arm.
 _base_ = [
     '../demo/mae_vit-tiny-p4_fmnist.py',
     '../_base_/sustainability_budget.py'

@@ -1,0 +1,182 @@
+"""Tables, verdicts and plots of the sustainability benchmark, written from
+its ``results.json`` alone (see ``sustainability.py``)."""
+import os.path as osp
+import statistics
+from typing import Dict, List, Optional
+
+import matplotlib
+
+matplotlib.use('Agg')
+import matplotlib.pyplot as plt  # noqa: E402
+
+MARGIN = 0.5  # fine-tuning points TEC must win by
+
+
+def summarise(arms: Dict[str, dict]) -> List[dict]:
+    """Arms grouped by label (over seeds), in first-seen order."""
+    groups: Dict[str, List[dict]] = {}
+    for record in arms.values():
+        groups.setdefault(record['label'], []).append(record)
+    rows = []
+    for label, runs in groups.items():
+        row = dict(label=label, seeds=[r['seed'] for r in runs],
+                   epochs=runs[0]['epochs'])
+        for key in ('minutes', 'flops', 'knn', 'linear'):
+            row[key] = statistics.mean(r[key] for r in runs)
+        row['ft_all'] = [r['finetune'][-1] for r in runs]
+        row['ft'] = statistics.mean(row['ft_all'])
+        row['ft_first'] = statistics.mean(r['finetune'][0] for r in runs)
+        rows.append(row)
+    return rows
+
+
+def compare(arms: Dict[str, dict], new: str, old: str,
+            seeds=(0, 1)) -> Optional[dict]:
+    """Fine-tuning top-1 of arm ``new`` minus arm ``old``, per seed.
+
+    ``new`` and ``old`` are keys with ``{s}`` for the seed; None when a
+    seed's arm is not measured yet.
+    """
+    try:
+        diffs = [arms[new.format(s=s)]['finetune'][-1] -
+                 arms[old.format(s=s)]['finetune'][-1] for s in seeds]
+    except KeyError:
+        return None
+    return dict(mean=statistics.mean(diffs), diffs=diffs)
+
+
+def claim(name: str, diff: Optional[dict]) -> str:
+    """A verdict line: holds when the mean gain is at least ``MARGIN`` and
+    every seed gains."""
+    if diff is None:
+        return f'- {name}: not measured yet.'
+    ok = diff['mean'] >= MARGIN and all(d > 0 for d in diff['diffs'])
+    per_seed = ' / '.join(f'{d:+.2f}' for d in diff['diffs'])
+    return (f"- {name}: **{'holds' if ok else 'does not hold'}** "
+            f"({diff['mean']:+.2f} fine-tuning top-1, per seed {per_seed}; "
+            f'needs >= +{MARGIN} and every seed above 0).')
+
+
+def verdicts(results: dict) -> List[str]:
+    """One line per claim of the paper, at this scale."""
+    arms, e1 = results['arms'], results.get('e1')
+    if e1 is None:
+        return ['- E1 not chosen yet (stage `curve`).']
+    e2 = e1 // 3
+    base, more = f'mae{e1}_s{{s}}', f'mae{e1}+{e2}_s{{s}}'
+    tec = f'tec_mae{e1}_s{{s}}+{e2}'
+    lines = [
+        claim(f'TEC ({e1} + {e2} ep) is above its MAE base ({e1} ep)',
+              compare(arms, tec, base)),
+        claim(f'TEC ({e1} + {e2} ep) is above MAE trained {e1} + {e2} ep',
+              compare(arms, tec, more)),
+    ]
+    long = compare(arms, tec, f'mae{2 * e1}_s{{s}}', seeds=(0, ))
+    if long is None:
+        lines.append(f'- Moonshot (above MAE {2 * e1} ep at < 0.7x its '
+                     'cost): not measured yet.')
+    else:
+        ratio = (arms[tec.format(s=0)]['flops'] /
+                 arms[f'mae{2 * e1}_s0']['flops'])
+        ok = long['mean'] > 0 and ratio < 0.7
+        lines.append(f"- Moonshot, TEC above MAE {2 * e1} ep at < 0.7x its "
+                     f"training FLOPs: **{'holds' if ok else 'does not hold'}"
+                     f"** ({long['mean']:+.2f} top-1 at {ratio:.2f}x, "
+                     'seed 0).')
+    return lines
+
+
+def curve_rows(results: dict, epochs: List[int]) -> List[str]:
+    """The MAE learning curve as markdown rows."""
+    arms = results['arms']
+    rows = ['| MAE epochs E | fine-tuning top-1 % | after E/3 more epochs | '
+            'gain | kNN top-1 % |', '|---|---|---|---|---|']
+    for e in epochs:
+        a, b = arms.get(f'mae{e}_s0'), arms.get(f'mae{e}+{e // 3}_s0')
+        if a is None or b is None:
+            continue
+        gain = b['finetune'][-1] - a['finetune'][-1]
+        rows.append(f"| {e} | {a['finetune'][-1]:.2f} | "
+                    f"{b['finetune'][-1]:.2f} | {gain:+.2f} | "
+                    f"{a['knn']:.2f} |")
+    return rows
+
+
+def ranking_note(summary: List[dict]) -> str:
+    """Whether fine-tuning ranks the arms the same after its first and its
+    last epoch."""
+    first = [s['label'] for s in sorted(summary, key=lambda s: -s['ft_first'])]
+    last = [s['label'] for s in sorted(summary, key=lambda s: -s['ft'])]
+    if first == last:
+        return ('Fine-tuning ranks the arms the same after its first and '
+                'its last epoch.')
+    moved = [label for i, label in enumerate(last) if first[i] != label]
+    return ('The ranking after the first fine-tuning epoch differs from the '
+            'last for: ' + ', '.join(moved) + '.')
+
+
+def plot(results: dict, summary: List[dict], epochs: List[int],
+         path: str) -> None:
+    """The MAE curve and accuracy against cost, in one figure."""
+    fig, (left, right) = plt.subplots(1, 2, figsize=(12, 4.8))
+    arms = results['arms']
+    points = [(e, arms[f'mae{e}_s0']['finetune'][-1]) for e in epochs
+              if f'mae{e}_s0' in arms]
+    if points:
+        left.plot(*zip(*points), 'o-', label='MAE from scratch')
+    more = [(e + e // 3, arms[f'mae{e}+{e // 3}_s0']['finetune'][-1])
+            for e in epochs if f'mae{e}+{e // 3}_s0' in arms]
+    if more:
+        left.plot(*zip(*more), 's', label='continued by E/3')
+    left.set_xlabel('MAE pretraining epochs')
+    left.set_ylabel('fine-tuning top-1, % (test)')
+    left.set_title('MAE learning curve (seed 0)')
+    for i, s in enumerate(summary):
+        right.scatter([s['flops'] / 1e12], [s['ft']], color=f'C{i % 10}',
+                      marker='D', label=s['label'])
+    right.set_xlabel('training TFLOPs, the base included')
+    right.set_ylabel('fine-tuning top-1, % (test; mean of seeds)')
+    right.set_title('accuracy against cost')
+    for ax in (left, right):
+        ax.grid(alpha=0.3)
+        ax.legend(fontsize=6, loc='lower right')
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+
+
+def write_report(results: dict, budget, out_dir: str) -> str:
+    """Write ``results.md`` and ``accuracy_vs_cost.png``; return the md."""
+    epochs = list(budget.curve_epochs)
+    summary = summarise(results['arms'])
+    lines = ['Fashion-MNIST, tiny ViT (6 blocks, width 96, 4 heads, 4x4 '
+             f'patches), pretrained on the first {budget.pretrain_images} '
+             'training images. Fine-tuning: all 60k training images, top-1 '
+             'on the 10k test images.', '', '## MAE learning curve', '',
+             *curve_rows(results, epochs), '',
+             f"E1 = {results.get('e1', 'not chosen yet')} (the first E "
+             f'whose E/3 more epochs gain < {budget.knee_gain} point).', '',
+             '## Arms', '',
+             '| arm | seeds | epochs | wall-clock min | training TFLOPs | '
+             'fine-tuning top-1 % (per seed) | after 1st FT epoch | '
+             'kNN % | linear % |', '|---|---|---|---|---|---|---|---|---|']
+    for s in summary:
+        seeds = ' / '.join(f'{v:.2f}' for v in s['ft_all'])
+        lines.append(
+            f"| {s['label']} | {', '.join(map(str, s['seeds']))} | "
+            f"{s['epochs']} | {s['minutes']:.1f} | {s['flops'] / 1e12:.1f} "
+            f"| {s['ft']:.2f} ({seeds}) | {s['ft_first']:.2f} | "
+            f"{s['knn']:.2f} | {s['linear']:.2f} |")
+    lines += ['', ranking_note(summary) if summary else '', '',
+              '## Verdicts', '', *verdicts(results)]
+    if results.get('sweep'):
+        lines += ['', '## Validation sweep (seed 0; kNN top-1 %, bank: '
+                  'training images 0-49999, queries: 50000-59999)', '',
+                  '| setting | validation kNN % |', '|---|---|']
+        lines += [f"| {name} | {v['knn']:.2f} |"
+                  for name, v in results['sweep'].items()]
+    text = '\n'.join(lines) + '\n'
+    with open(osp.join(out_dir, 'results.md'), 'w') as f:
+        f.write(text)
+    plot(results, summary, epochs, osp.join(out_dir, 'accuracy_vs_cost.png'))
+    return text
