@@ -165,22 +165,23 @@ def test_full_size_downstream_takes_the_export_exactly(path, global_pool):
 def test_sustainability_arms_differ_only_where_they_should():
     arms = {
         osp.basename(p)[:-3]: Config.fromfile(p)
-        for p in glob.glob(osp.join(ROOT, 'configs/sustainability/*.py'))
+        for p in glob.glob(osp.join(ROOT, 'configs/sustainability/*30k*.py'))
     }
-    assert len(arms) == 6
+    assert len(arms) == 5
     # same data, augmentation, batch and optimizer in every arm
     for key in ('train_dataloader', 'optim_wrapper'):
         assert len({repr(c[key]) for c in arms.values()}) == 1, key
     assert next(iter(arms.values())).train_dataloader.dataset.indices \
         == 30000
-    # E1 = 5 for the base, E2 = 2 for every arm built on it; the cosine
-    # phase ends with the run
+    # E1 = 6 for the MAE base, E2 = 2 for TEC with a half-epoch warm-up
+    # (a quarter of the run); the cosine phase ends with the run
     for name, cfg in arms.items():
-        epochs = 5 if name.endswith('_e1') else 2
+        epochs, warm = (6, 1) if name.startswith('mae') else (2, 0.5)
         warmup, cosine = cfg.param_scheduler
         assert cfg.train_cfg.max_epochs == cosine.end == epochs, name
-        assert (warmup.end, cosine.begin, cosine.T_max) == (1, 1, epochs - 1)
-    tec = arms['tec_vit-tiny-p4_fmnist-30k_e2'].model
+        assert (warmup.end, cosine.begin, cosine.T_max) == \
+            (warm, warm, epochs - warm)
+    tec = arms['tec_vit-tiny-p4_fmnist-30k'].model
     ablations = {
         'no-attention': ({'head', 'target_generator'}, lambda m: m.head.
                          attention_loss is None and m.target_generator.
@@ -191,7 +192,20 @@ def test_sustainability_arms_differ_only_where_they_should():
             type='LastBlockNeck')),
     }
     for tag, (sections, changed) in ablations.items():
-        model = arms[f'tec_vit-tiny-p4_fmnist-30k_e2_{tag}'].model
+        model = arms[f'tec_vit-tiny-p4_fmnist-30k_{tag}'].model
         assert changed(model) and not changed(tec), tag
         differ = {key for key in tec if model.get(key) != tec[key]}
         assert differ == sections, tag
+
+
+def test_sustainability_finetuning_recipe():
+    cfg = Config.fromfile(
+        osp.join(ROOT, 'configs/sustainability/'
+                 'vit-tiny-p4_fmnist-60k_finetune.py'))
+    data = cfg.train_dataloader.dataset
+    assert (data.split, data.indices) == ('train', None)  # all 60k
+    assert cfg.val_dataloader.dataset.split == 'test'
+    assert cfg.model.train_cfg is None  # no mixup / cutmix
+    assert cfg.model.head.loss.label_smooth_val == 0.1
+    assert cfg.optim_wrapper.paramwise_cfg.layer_decay_rate == 0.65
+    assert (cfg.train_cfg.max_epochs, cfg.train_cfg.val_interval) == (2, 1)

@@ -1,114 +1,104 @@
-"""tools/benchmarks/sustainability.py: every arm trained through
-tools/train.py, evaluated, tabulated and plotted; a second run reuses the
-trained arms."""
+"""tools/benchmarks/sustainability.py on a few images: the curve stage
+picks E1, the arms stage measures an arm from it, a finished arm is never
+measured again, and an arm whose base checkpoint is gone retrains the base
+and gets the same numbers."""
 import json
-import os.path as osp
+import shutil
 
 import pytest
 
 from tec_test_utils import load_tool, run_tool
 
-QUICK = ['--seeds', '0', '1', '--eval-images', '300', '--cfg-options',
-         'train_dataloader.dataset.indices=128', 'train_cfg.max_epochs=1',
-         'train_dataloader.batch_size=64']
-ARMS = [
-    'random init (no pretraining)', 'MAE base (E1)',
-    'MAE E1+E2 (base trained longer)', 'TEC (E1 base + E2)',
-    'TEC without attention target (E1 base + E2)',
-    'TEC, channel norm instead of patch norm (E1 base + E2)',
-    'TEC without conditional adapter (E1 base + E2)'
-]
+QUICK = ['--curve-epochs', '3', '--eval-images', '200', '--cfg-options',
+         'train_dataloader.dataset.indices=128',
+         'train_dataloader.batch_size=16', '--finetune-options',
+         'train_dataloader.dataset.indices=64',
+         'val_dataloader.dataset.indices=100', 'train_dataloader.batch_size=32']
+TEC = 'tec_mae3_s0+1'
+
+
+def bench(tmp, *args):
+    res = run_tool('benchmarks/sustainability.py', '--work-dir',
+                   str(tmp / 'work'), '--results', str(tmp / 'res'), *args,
+                   *QUICK)
+    assert res.returncode == 0, res.stderr[-3000:]
+    with open(tmp / 'res/results.json') as f:
+        return res.stdout, json.load(f)
 
 
 @pytest.fixture(scope='module')
-def first_run(tmp_path_factory):
+def runs(tmp_path_factory):
     tmp = tmp_path_factory.mktemp('sustainability')
-    args = ['--work-dir', str(tmp / 'work'), '--results', str(tmp / 'res')]
-    res = run_tool('benchmarks/sustainability.py', *args, *QUICK)
-    assert res.returncode == 0, res.stderr[-3000:]
-    return tmp, args, res
+    curve = bench(tmp, '--stages', 'curve')
+    arm = bench(tmp, '--stages', 'arms', '--arms', TEC)
+    return tmp, curve, arm
 
 
-def test_all_arms_in_table_json_and_plot(first_run):
-    tmp, _, _ = first_run
-    with open(tmp / 'res/results.json') as f:
-        results = json.load(f)
-    summary = {s['arm']: s for s in results['summary']}
-    assert list(summary) == ARMS
-    # two seeds for base, continued MAE and TEC; one for the ablations
-    assert [len(summary[a]['seeds']) for a in ARMS] == [1, 2, 2, 2, 1, 1, 1]
-    for s in summary.values():
-        for key in ('knn', 'linear'):
-            assert all(0 <= v <= 100 for v in s[f'{key}_all'])
-            assert s[key] == pytest.approx(
-                sum(s[f'{key}_all']) / len(s[f'{key}_all']))
-    table = (tmp / 'res/results.md').read_text()
-    for arm in ARMS:
-        assert f'| {arm} |' in table
-    mae = summary['MAE E1+E2 (base trained longer)']
-    assert f"{mae['knn']:.2f} ({mae['knn_all'][0]:.2f} / " \
-        f"{mae['knn_all'][1]:.2f})" in table
-    tec, base = summary['TEC (E1 base + E2)'], summary['MAE base (E1)']
-    assert f"MAE base (E1): {tec['knn'] - base['knn']:+.2f} kNN, " \
-        f"{tec['linear'] - base['linear']:+.2f} linear" in table
-    png = (tmp / 'res/accuracy_vs_cost.png').read_bytes()
-    assert png.startswith(b'\x89PNG') and len(png) > 10000
+def test_curve_measures_base_and_continued_mae_and_picks_e1(runs):
+    _, (out, results), _ = runs
+    assert set(results['arms']) == {'mae3_s0', 'mae3+1_s0'}
+    assert results['e1'] == 3  # the only curve point
+    base, more = results['arms']['mae3_s0'], results['arms']['mae3+1_s0']
+    assert (base['epochs'], more['epochs']) == (3, 4)
+    # fine-tuning top-1 after each of its 2 epochs, on 100 test images
+    assert all(len(r['finetune']) == 2 for r in (base, more))
+    assert all(v == round(v) for v in base['finetune'] + more['finetune'])
+    # the continued arm's cost adds the base's
+    assert more['flops'] > base['flops'] and \
+        more['minutes'] > base['minutes']
+    assert '| 3 |' in out and 'E1 = 3' in out
 
 
-def test_costs_add_the_base_and_arms_start_from_it(first_run):
-    tmp, _, _ = first_run
-    work = tmp / 'work'
-
-    def done(arm):
-        with open(work / arm / 'done.json') as f:
-            return json.load(f)
-
-    with open(tmp / 'res/results.json') as f:
-        rows = json.load(f)['rows']
-    cost = {(r['arm'], r['seed']): r['minutes'] for r in rows}
-    for seed in (0, 1):
-        base = done(f'mae_e1_seed{seed}')
-        assert cost[('MAE base (E1)', seed)] == pytest.approx(base['minutes'])
-        assert cost[('TEC (E1 base + E2)', seed)] == pytest.approx(
-            base['minutes'] + done(f'tec_seed{seed}')['minutes'])
-        assert cost[('MAE E1+E2 (base trained longer)', seed)] == \
-            pytest.approx(base['minutes'] +
-                          done(f'mae_e1+e2_seed{seed}')['minutes'])
-        # the continued MAE loaded the base's weights; TEC used it as base
-        log = (work / f'mae_e1+e2_seed{seed}').rglob('*.log')
-        assert any(f'Load checkpoint from {base["checkpoint"]}' in
-                   p.read_text() for p in log)
-        log = (work / f'tec_seed{seed}').rglob('*.log')
-        assert any(base['checkpoint'] in p.read_text() for p in log)
-    assert not osp.exists(work / 'tec_no-adapter_seed1')
+def test_arm_uses_the_curve_base_and_adds_its_cost(runs):
+    tmp, (_, curve), (out, results) = runs
+    assert 'training mae3_s0' not in out  # the curve's base is reused
+    tec, base = results['arms'][TEC], curve['arms']['mae3_s0']
+    assert tec['label'] == 'TEC (3 ep base + 1 ep)' and tec['epochs'] == 4
+    with open(tmp / 'work' / TEC / 'done.json') as f:
+        own = json.load(f)
+    assert tec['minutes'] == pytest.approx(base['minutes'] + own['minutes'])
+    # TEC's step (base forward + new model) counts more FLOPs than MAE's:
+    # one TEC epoch on 128 images costs more than a third of 3 MAE epochs
+    assert own['flops'] > base['flops'] / 3
+    log = (tmp / 'work' / TEC / 'tools.log').read_text()
+    assert 'model.target_generator.checkpoint=' + \
+        str(tmp / 'work/mae3_s0/epoch_3.pth') in log
+    assert 'TEC (3 + 1 ep) is above its MAE base (3 ep): ' in \
+        (tmp / 'res/results.md').read_text()
 
 
-def test_second_run_reuses_trained_arms(first_run):
-    tmp, args, res = first_run
-    again = run_tool('benchmarks/sustainability.py', *args, *QUICK)
-    assert again.returncode == 0, again.stderr[-3000:]
-    assert '$ ' in res.stdout and '$ ' not in again.stdout  # nothing trained
-    # same checkpoints, deterministic evaluation: the same table
-    table = lambda out: out[out.index('| arm |'):out.index('total:')]  # noqa
-    assert table(again.stdout) == table(res.stdout)
+def test_finished_arms_are_not_measured_again(runs):
+    tmp, _, (_, results) = runs
+    out, again = bench(tmp, '--stages', 'curve', 'arms', '--arms', TEC)
+    assert '  training ' not in out and '  measuring ' not in out
+    assert again['arms'] == results['arms']
 
 
-def test_verdict_says_whether_tec_beat_each_mae_arm():
-    def arm(name, knn, linear):
-        return dict(arm=name, knn=knn, linear=linear)
+def test_gone_base_is_retrained_with_the_same_numbers(runs):
+    tmp, _, (_, results) = runs
+    shutil.rmtree(tmp / 'work')
+    stored = dict(results)
+    stored['arms'] = {k: v for k, v in results['arms'].items() if k != TEC}
+    with open(tmp / 'res/results.json', 'w') as f:
+        json.dump(stored, f)
+    out, again = bench(tmp, '--stages', 'arms', '--arms', TEC)
+    assert 'training mae3_s0' in out and 'measuring mae3_s0' not in out
+    old, new = results['arms'][TEC], again['arms'][TEC]
+    for key in ('finetune', 'knn', 'linear', 'flops'):
+        assert new[key] == pytest.approx(old[key], abs=1e-6), key
 
-    verdict = load_tool('benchmarks/sustainability.py').verdict([
-        arm('MAE base (E1)', 70., 71.),
-        arm('MAE E1+E2 (base trained longer)', 72., 70.),
-        arm('TEC (E1 base + E2)', 71.5, 71.25)
-    ])
-    assert verdict == (
-        'TEC beats MAE base (E1): +1.50 kNN, +0.25 linear (mean over seeds); '
-        'TEC is mixed on MAE E1+E2 (base trained longer): -0.50 kNN, +1.25 '
-        'linear (mean over seeds).')
-    verdict = load_tool('benchmarks/sustainability.py').verdict([
-        arm('MAE base (E1)', 70., 71.),
-        arm('MAE E1+E2 (base trained longer)', 72., 73.),
-        arm('TEC (E1 base + E2)', 69., 70.)
-    ])
-    assert verdict.startswith('TEC does not beat MAE base (E1): -1.00 kNN')
+
+def test_verdict_needs_the_margin_in_the_mean_and_every_seed():
+    report = load_tool('benchmarks/sustainability_report.py')
+    assert report.claim('c', dict(mean=0.6, diffs=[0.9, 0.3])).startswith(
+        '- c: **holds** (+0.60 fine-tuning top-1, per seed +0.90 / +0.30')
+    assert '**does not hold**' in report.claim(
+        'c', dict(mean=0.6, diffs=[1.3, -0.1]))
+    assert '**does not hold**' in report.claim(
+        'c', dict(mean=0.4, diffs=[0.4, 0.4]))
+    arms = {f'a_s{s}': dict(finetune=[0., v]) for s, v in ((0, 80.), (1, 82.))}
+    arms.update({f'b_s{s}': dict(finetune=[0., v])
+                 for s, v in ((0, 79.), (1, 80.))})
+    assert report.compare(arms, 'a_s{s}', 'b_s{s}') == dict(
+        mean=1.5, diffs=[1., 2.])
+    assert report.compare(arms, 'a_s{s}', 'c_s{s}') is None

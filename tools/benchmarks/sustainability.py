@@ -46,9 +46,10 @@ from typing import Dict, List, Optional, Tuple
 warnings.filterwarnings('ignore', message='pkg_resources is deprecated')
 
 from mmengine.config import Config, DictAction  # noqa: E402
+from mmengine.runner import Runner  # noqa: E402
 
-from tec_mm.evaluation import (fashion_mnist_features,  # noqa: E402
-                               build_frozen_encoder, fine_tune, knn_predict,
+from tec_mm.evaluation import (attention_target_entropy,  # noqa: E402
+                               build_frozen_encoder, fashion_mnist_features, fine_tune, knn_predict,
                                linear_probe, run_tool, top1,
                                training_flops_per_image)
 from sustainability_report import write_report  # noqa: E402
@@ -274,23 +275,51 @@ class Benchmark:
         return self.results['sweep'][name]['knn']
 
 
-def stage_curve(bench: Benchmark) -> int:
-    """MAE learning curve; returns E1, the knee."""
+def stage_curve(bench: Benchmark, curve: List[int]) -> int:
+    """MAE learning curve at ``curve`` epochs; returns E1, the knee."""
     gains = []
-    for epochs in BUDGET.curve_epochs:
+    for epochs in curve:
         base, more = mae(epochs, 0), mae_more(mae(epochs, 0), epochs // 3)
         top = [bench.measure(a, a.key, a.label)['finetune'][-1]
                for a in (base, more)]
         gains.append((epochs, top[1] - top[0]))
     knee = next((e for e, gain in gains if gain < BUDGET.knee_gain),
-                BUDGET.curve_epochs[-1])
+                curve[-1])
     bench.results['e1'] = knee
     bench.save()
     return knee
 
 
+def target_entropy(bench: Benchmark, base: Arm) -> Dict[str, float]:
+    """Row entropy / log N of the base's attention target at each swept
+    tau and K, on 512 validation images."""
+    checkpoint = bench.train(base)['checkpoint']
+    settings = {f'tau={t}, K={k}': (t, k) for t in (1.8, 1.0, 0.5, 0.2, 0.1)
+                for k in (4, 8)}
+    loader = Runner.build_dataloader(dict(
+        batch_size=512, sampler=dict(type='DefaultSampler', shuffle=False),
+        collate_fn=dict(type='default_collate'),
+        dataset=dict(type='LocalFashionMNIST', data_root=DATA_ROOT,
+                     indices=list(range(50000, 50512)),
+                     pipeline=[dict(type='PackInputs')])))
+    entropy = {}
+    for name, (tau, k) in settings.items():
+        model = build_frozen_encoder(
+            model_config(TEC, [f'model.target_generator.top_k={k}']), None,
+            checkpoint)
+        images = model.data_preprocessor(next(iter(loader)))['inputs']
+        logits = next(iter(model.base_models.values()))(images)['attention']
+        entropy[name] = attention_target_entropy(logits, tau)
+    return entropy
+
+
 def stage_sweep(bench: Benchmark, e1: int) -> None:
+    """TEC settings scored on the validation split, and the target's
+    entropy at each tau and K."""
     base = mae(e1, 0)
+    if 'entropy' not in bench.results or bench.args.fresh:
+        bench.results['entropy'] = target_entropy(bench, base)
+        bench.save()
     for name, options in SWEEP.items():
         tag = '_' + re.sub('[^a-z0-9.]+', '-', name.lower()).strip('-')
         bench.validate(name, tec(base, e1 // 3, options=options, tag=tag))
@@ -298,9 +327,11 @@ def stage_sweep(bench: Benchmark, e1: int) -> None:
     bench.validate('MAE continued', mae_more(base, e1 // 3))
 
 
-def stage_arms(bench: Benchmark, e1: int) -> None:
+def stage_arms(bench: Benchmark, e1: int, only: List[str]) -> None:
+    """The arms at E1 (those of ``only`` when given)."""
     e2 = e1 // 3
-    bench.measure(None, 'random', 'random init (no pretraining)')
+    if not only or 'random' in only:
+        bench.measure(None, 'random', 'random init (no pretraining)')
     for seed in (0, 1):
         base = mae(e1, seed)
         arms = [base, mae_more(base, e2), tec(base, e2)]
@@ -308,13 +339,20 @@ def stage_arms(bench: Benchmark, e1: int) -> None:
             arms += [mae(2 * e1, 0)]
             arms += [tec(base, e2, v) for v in VARIANTS if v != 'TEC']
         for arm in arms:
-            bench.measure(arm, arm.key, arm.label)
+            if not only or arm.key in only:
+                bench.measure(arm, arm.key, arm.label)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument('--stages', nargs='+', default=['curve', 'arms'],
                         choices=['curve', 'sweep', 'arms'])
+    parser.add_argument('--arms', nargs='+', default=[],
+                        help='measure only these arms of stage arms (keys '
+                        'of results.json, e.g. tec_mae6_s0+2)')
+    parser.add_argument('--curve-epochs', type=int, nargs='+',
+                        default=BUDGET.curve_epochs,
+                        help='MAE epochs of the curve (default: the budget)')
     parser.add_argument('--work-dir',
                         default=osp.join(ROOT, 'work_dirs/sustainability'))
     parser.add_argument('--results',
@@ -331,12 +369,12 @@ def main() -> None:
     args = parser.parse_args()
     start = time.time()
     bench = Benchmark(args)
-    e1 = stage_curve(bench) if 'curve' in args.stages else \
+    e1 = stage_curve(bench, args.curve_epochs) if 'curve' in args.stages else \
         bench.results.get('e1', BUDGET.base_epochs)
     if 'sweep' in args.stages:
         stage_sweep(bench, e1)
     if 'arms' in args.stages:
-        stage_arms(bench, e1)
+        stage_arms(bench, e1, args.arms)
     text = write_report(bench.results, BUDGET, args.results)
     print('\n' + text + f'\ntotal: {(time.time() - start) / 60:.1f} min; '
           f'written to {args.results}')

@@ -175,6 +175,12 @@ def write_report(results: dict, budget, out_dir: str) -> str:
                   '| setting | validation kNN % |', '|---|---|']
         lines += [f"| {name} | {v['knn']:.2f} |"
                   for name, v in results['sweep'].items()]
+    if results.get('entropy'):
+        lines += ['', '## Attention target of the E1 base (seed 0): row '
+                  'entropy / log N, 512 validation images', '',
+                  '| setting | entropy / log 49 |', '|---|---|']
+        lines += [f'| {name} | {v:.3f} |'
+                  for name, v in results['entropy'].items()]
     text = '\n'.join(lines) + '\n'
     with open(osp.join(out_dir, 'results.md'), 'w') as f:
         f.write(text)
