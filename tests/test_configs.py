@@ -9,7 +9,7 @@ import torch
 from mmengine.config import Config
 from mmengine.registry import init_default_scope
 
-from tec_mm.models import TECViT, export_backbone
+from tec_mm import TECViT, export_backbone
 from tec_mm.registry import MODELS
 from tec_test_utils import write_mmpretrain_checkpoint
 

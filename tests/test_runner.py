@@ -12,7 +12,7 @@ import time
 import pytest
 import torch
 
-from tec_mm.datasets import DEBIAN_FASHION_MNIST
+from tec_mm.demo import DEBIAN_FASHION_MNIST
 from tec_mm.engine import cpu_bf16_autocast, load_checkpoint_file
 
 ROOT = osp.dirname(osp.dirname(osp.abspath(__file__)))

@@ -15,7 +15,7 @@ import argparse
 import dataclasses
 import os.path as osp
 
-from tec_mm.models import (infer_architecture, read_base_checkpoint,
+from tec_mm import (infer_architecture, read_base_checkpoint,
                            save_backbone)
 
 

@@ -24,7 +24,7 @@ warnings.filterwarnings('ignore', message='pkg_resources is deprecated')
 from mmengine.config import Config  # noqa: E402
 
 import tec_mm  # noqa: E402,F401
-from tec_mm.evaluation import frozen_features, knn_predict, top1  # noqa
+from tec_mm.demo import frozen_features, knn_predict, top1  # noqa
 
 ROOT = osp.dirname(osp.dirname(osp.abspath(__file__)))
 MAE_CONFIG = osp.join(ROOT, 'configs/demo/mae_vit-tiny-p4_fmnist.py')

@@ -24,7 +24,7 @@ warnings.filterwarnings('ignore', message='pkg_resources is deprecated')
 from mmpretrain.models import VisionTransformer  # noqa: E402
 
 from tec_mm.engine import load_checkpoint_file  # noqa: E402
-from tec_mm.models import (BaseCheckpoint, export_backbone,  # noqa: E402
+from tec_mm import (BaseCheckpoint, export_backbone,  # noqa: E402
                            infer_architecture, save_backbone)
 
 

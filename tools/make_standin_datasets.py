@@ -24,7 +24,7 @@ warnings.filterwarnings('ignore', message='pkg_resources is deprecated')
 
 import numpy as np  # noqa: E402
 
-from tec_mm.datasets import (LocalFashionMNIST, compose_scene,  # noqa: E402
+from tec_mm.demo import (LocalFashionMNIST, compose_scene,  # noqa: E402
                              write_ade20k, write_coco)
 
 PRETRAIN_IMAGES = 20000

@@ -17,7 +17,7 @@ import os.path as osp
 
 from PIL import Image
 
-from tec_mm.datasets import DEBIAN_FASHION_MNIST, LocalFashionMNIST
+from tec_mm.demo import DEBIAN_FASHION_MNIST, LocalFashionMNIST
 
 
 def main() -> None:

@@ -30,7 +30,7 @@ from mmengine.registry import init_default_scope  # noqa: E402
 from PIL import Image  # noqa: E402
 
 from tec_mm.engine import load_checkpoint_file  # noqa: E402
-from tec_mm.models import (PatchRelationTarget, export_backbone,  # noqa: E402
+from tec_mm import (PatchRelationTarget, export_backbone,  # noqa: E402
                            save_backbone)
 from tec_mm.registry import DATASETS  # noqa: E402
 

@@ -1,9 +1,8 @@
 from .atomic_save import save_atomically
 from .bf16_optim_wrapper import BF16OptimWrapper
 from .checkpoint_loading import SAFE_CHECKPOINT_GLOBALS, load_checkpoint_file
+from .config_keys import check_config_keys
 from .launch import add_runner_arguments, build_runner, load_config
-from .layer_decay_optim_wrapper_constructor import (
-    LayerDecayOptimWrapperConstructor, find_layer_depth)
 from .non_finite_loss_hook import NonFiniteLossHook
 from .precision import (cpu_bf16_autocast, fall_back_to_fp32_without_cuda,
                         use_amp)
@@ -12,9 +11,9 @@ from .resume_checkpoint import find_resume_checkpoint, is_complete_checkpoint
 
 __all__ = [
     'BF16OptimWrapper', 'cpu_bf16_autocast',
-    'LayerDecayOptimWrapperConstructor', 'NonFiniteLossHook',
+    'NonFiniteLossHook',
     'RandomStateHook', 'SAFE_CHECKPOINT_GLOBALS',
     'add_runner_arguments', 'build_runner', 'fall_back_to_fp32_without_cuda',
-    'find_layer_depth', 'find_resume_checkpoint', 'is_complete_checkpoint',
+    'check_config_keys', 'find_resume_checkpoint', 'is_complete_checkpoint',
     'load_checkpoint_file', 'load_config', 'save_atomically', 'use_amp'
 ]

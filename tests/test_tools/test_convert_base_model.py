@@ -8,7 +8,7 @@ import pytest
 import torch
 
 from base_formats import FORMATS, write
-from tec_mm.models import PatchRelationTarget, read_base_checkpoint
+from tec_mm import PatchRelationTarget, read_base_checkpoint
 from tec_test_utils import ROOT, TINY_ARCH, ReferenceViT, run_tool
 
 TOOL = osp.join(ROOT, 'tools/convert_base_model.py')

@@ -5,7 +5,7 @@ import os.path as osp
 import torch
 
 from tec_mm.engine import load_checkpoint_file
-from tec_mm.models import TECViT
+from tec_mm import TECViT
 from tec_test_utils import IMG, PATCH, TINY_ARCH, run_tool
 
 

@@ -6,8 +6,8 @@ import pytest
 import torch
 from PIL import Image
 
-from tec_mm.datasets import DEBIAN_FASHION_MNIST
-from tec_mm.models import PatchRelationTarget, TECViT
+from tec_mm.demo import DEBIAN_FASHION_MNIST
+from tec_mm import PatchRelationTarget, TECViT
 from tec_test_utils import ROOT, load_tool, run_tool
 from test_runner import write_tiny_dino_base
 

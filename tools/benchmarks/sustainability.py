@@ -48,7 +48,7 @@ warnings.filterwarnings('ignore', message='pkg_resources is deprecated')
 from mmengine.config import Config, DictAction  # noqa: E402
 from mmengine.runner import Runner  # noqa: E402
 
-from tec_mm.evaluation import (attention_target_entropy,  # noqa: E402
+from tec_mm.demo import (attention_target_entropy,  # noqa: E402
                                build_frozen_encoder, fashion_mnist_features, fine_tune, knn_predict,
                                linear_probe, run_tool, top1,
                                training_flops_per_image)

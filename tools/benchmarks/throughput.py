@@ -32,7 +32,7 @@ from mmengine.registry import init_default_scope  # noqa: E402
 from mmpretrain.models import VisionTransformer  # noqa: E402
 from mmpretrain.structures import DataSample  # noqa: E402
 
-from tec_mm.models import save_backbone  # noqa: E402
+from tec_mm import save_backbone  # noqa: E402
 from tec_mm.registry import MODELS  # noqa: E402
 
 ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))

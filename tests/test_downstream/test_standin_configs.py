@@ -10,8 +10,8 @@ import sys
 import pytest
 import torch
 
-from tec_mm.datasets import DEBIAN_FASHION_MNIST
-from tec_mm.models import TECViT
+from tec_mm.demo import DEBIAN_FASHION_MNIST
+from tec_mm import TECViT
 from tec_test_utils import ROOT, run_tool
 from test_runner import logged_losses
 

@@ -1,7 +1,7 @@
 import pytest
 import torch
 
-from tec_mm.models import PatchRelationTarget
+from tec_mm import PatchRelationTarget
 from tec_test_utils import IMG, PATCH, TINY_ARCH
 
 

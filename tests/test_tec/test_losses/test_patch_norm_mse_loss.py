@@ -3,7 +3,7 @@ import math
 import pytest
 import torch
 
-from tec_mm.models import PatchNormMSELoss, patch_normalize
+from tec_mm import PatchNormMSELoss, patch_normalize
 
 
 def test_patch_normalize_hand_values():

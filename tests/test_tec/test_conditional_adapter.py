@@ -2,7 +2,7 @@ import pytest
 import torch
 import torch.nn.functional as F
 
-from tec_mm.models import ConditionalAdapter
+from tec_mm import ConditionalAdapter
 
 
 def hand_adapter(adapter, feats):

@@ -2,7 +2,7 @@
 the section, the key, the closest accepted name and the accepted names."""
 import pytest
 
-from tec_mm.models.config_keys import check_config_keys
+from tec_mm.engine.config_keys import check_config_keys
 
 
 def refused(cfg, where='model.x'):

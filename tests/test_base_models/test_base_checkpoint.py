@@ -7,9 +7,9 @@ import pytest
 import torch
 
 from base_formats import FORMATS, HEADS, W, write
-from tec_mm.models import (BaseCheckpointError, PatchRelationTarget,
+from tec_mm import (BaseCheckpointError, PatchRelationTarget,
                            read_base_checkpoint)
-from tec_mm.models.base_checkpoint import to_mmpretrain_names
+from tec_mm.base_models.base_checkpoint import to_mmpretrain_names
 
 
 @pytest.mark.parametrize('name', sorted(FORMATS))

@@ -1,7 +1,7 @@
 import pytest
 import torch
 
-from tec_mm.models import TECDecoder
+from tec_mm import TECDecoder
 
 
 def build(**kwargs):

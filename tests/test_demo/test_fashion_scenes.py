@@ -7,7 +7,7 @@ from mmseg.datasets.transforms import LoadAnnotations
 from PIL import Image
 from pycocotools import mask as mask_utils
 
-from tec_mm.datasets import (ADE20K_INDEX, FASHION_CLASSES, compose_scene,
+from tec_mm.demo import (ADE20K_INDEX, FASHION_CLASSES, compose_scene,
                              write_ade20k, write_coco)
 
 

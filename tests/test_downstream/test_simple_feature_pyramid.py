@@ -4,7 +4,7 @@ import pytest
 import torch
 import torch.nn.functional as F
 
-from tec_mm.models import SimpleFeaturePyramid
+from tec_mm import SimpleFeaturePyramid
 
 
 def channel_layer_norm(x):

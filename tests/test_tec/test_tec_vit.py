@@ -1,8 +1,8 @@
 import torch
 import torch.nn.functional as F
 
-from tec_mm.models import TECViT
-from tec_mm.models.tec_decoder import unshuffle
+from tec_mm import TECViT
+from tec_mm.tec.tec_decoder import unshuffle
 from tec_test_utils import IMG, PATCH, TINY_ARCH
 
 

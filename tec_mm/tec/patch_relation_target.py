@@ -11,9 +11,9 @@ from mmpretrain.models.backbones.vision_transformer import \
 from mmpretrain.models.utils import resize_pos_embed
 from tec_mm.registry import MODELS
 
-from .base_architecture import infer_architecture, resize_grid
-from .base_checkpoint import (BaseCheckpoint, BaseCheckpointError,
-                              read_base_checkpoint)
+from tec_mm.base_models import (BaseCheckpoint, BaseCheckpointError,
+                                infer_architecture, read_base_checkpoint,
+                                resize_grid)
 
 
 @MODELS.register_module()
@@ -32,7 +32,7 @@ class PatchRelationTarget(VisionTransformer):
     - ``indices`` (B x K): those top-K patch indices, in [0, N).
 
     The weights and the architecture come from ``checkpoint`` (any format
-    of :mod:`tec_mm.models.base_checkpoint`); the position grid is resized to
+    of :mod:`tec_mm.base_models`); the position grid is resized to
     ``img_size`` once, at load, by the format's own convention. The module
     keeps ``requires_grad=False`` and eval mode whatever ``train()`` is
     called with. :class:`TECAlgorithm` keeps it outside its module tree, so

@@ -1,6 +1,6 @@
 import torch
 
-from tec_mm.models import (AttentionRelationLoss, PatchNormMSELoss,
+from tec_mm import (AttentionRelationLoss, PatchNormMSELoss,
                            TECReconstructionHead)
 
 

@@ -7,7 +7,7 @@ from mmpretrain.structures import DataSample
 from torch import nn
 
 from tec_mm.registry import MODELS
-from .config_keys import check_config_keys
+from tec_mm.engine.config_keys import check_config_keys
 
 
 @MODELS.register_module()

@@ -6,7 +6,7 @@ import pytest
 import torch
 from mmpretrain.models import VisionTransformer
 
-from tec_mm.models import TECViT, export_backbone, fold_cls_mlp
+from tec_mm import TECViT, export_backbone, fold_cls_mlp
 from tec_test_utils import IMG, PATCH, TINY_ARCH
 
 

@@ -3,7 +3,7 @@ import math
 import pytest
 import torch
 
-from tec_mm.models import AttentionRelationLoss
+from tec_mm import AttentionRelationLoss
 
 
 def test_attention_loss_hand_value_and_tau():

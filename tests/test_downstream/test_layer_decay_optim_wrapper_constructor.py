@@ -10,7 +10,7 @@ from mmpretrain.engine.optimizers import \
     LearningRateDecayOptimWrapperConstructor
 from torch import nn
 
-from tec_mm.engine import LayerDecayOptimWrapperConstructor
+from tec_mm.downstream import LayerDecayOptimWrapperConstructor
 
 ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 SEG = osp.join(ROOT, 'configs/demo/upernet_vit-tiny-p4_fashion-scenes.py')
