@@ -2,30 +2,32 @@
 from typing import Dict, List, Optional, Tuple
 
 import torch
-import torch.nn.functional as F
 
 from tec_mm.engine import save_atomically
+from tec_mm.tec.tec_vit import cls_mlp
 
 StateDict = Dict[str, torch.Tensor]
 
 BACKBONE = 'backbone.'
-_CLS_MLP = ('cls_mlp.0.weight', 'cls_mlp.0.bias', 'cls_mlp.2.weight',
-            'cls_mlp.2.bias')
+_CLS_MLP = tuple(f'cls_mlp.{k}' for k in cls_mlp(1, 1).state_dict())
 
 
+@torch.no_grad()
 def fold_cls_mlp(state: StateDict) -> torch.Tensor:
-    """The CLS token after TEC's input adapter, ``mlp(cls_token)``.
+    """The CLS token after TEC's input adapter, ``cls_mlp(cls_token)``.
 
     Args:
         state (dict): Encoder weights with ``cls_token`` (1 x 1 x C) and
-            ``cls_mlp.{0,2}.{weight,bias}`` (Linear, GELU, Linear).
+            the ``cls_mlp.*`` of :class:`TECViT`.
 
     Returns:
         torch.Tensor: 1 x 1 x C, what the encoder adds to the CLS position.
     """
-    w1, b1, w2, b2 = (state[k] for k in _CLS_MLP)
-    hidden = F.gelu(F.linear(state['cls_token'], w1, b1))
-    return F.linear(hidden, w2, b2)
+    mlp_state = {k[len('cls_mlp.'):]: state[k] for k in _CLS_MLP}
+    hidden, width = mlp_state['0.weight'].shape
+    mlp = cls_mlp(width, hidden)
+    mlp.load_state_dict(mlp_state)
+    return mlp(state['cls_token'])
 
 
 def export_backbone(state: StateDict,

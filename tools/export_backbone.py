@@ -24,8 +24,8 @@ warnings.filterwarnings('ignore', message='pkg_resources is deprecated')
 from mmpretrain.models import VisionTransformer  # noqa: E402
 
 from tec_mm.engine import load_checkpoint_file  # noqa: E402
-from tec_mm import (BaseCheckpoint, export_backbone,  # noqa: E402
-                           infer_architecture, save_backbone)
+from tec_mm import (export_backbone, infer_architecture,  # noqa: E402
+                    read_base_checkpoint, save_backbone)
 
 
 def parse_args() -> argparse.Namespace:
@@ -46,8 +46,7 @@ def plain_vit(state: dict, path: str, global_pool: bool) -> VisionTransformer:
     The head count does not change any parameter shape, so one head is
     used; the image size is the checkpoint's position grid.
     """
-    arch = infer_architecture(
-        BaseCheckpoint(path, 'mmpretrain', state, [], ''), dict(num_heads=1))
+    arch = infer_architecture(read_base_checkpoint(state), dict(num_heads=1))
     return VisionTransformer(
         arch=arch.arch_dict(),
         img_size=arch.grid[0] * arch.patch_size,

@@ -11,8 +11,6 @@ images of its training dataset are shown. TEC_CKPT is a TEC training
 checkpoint; its encoder is exported as by tools/export_backbone.py.
 """
 import argparse
-import os.path as osp
-import tempfile
 import warnings
 from typing import List
 
@@ -30,8 +28,7 @@ from mmengine.registry import init_default_scope  # noqa: E402
 from PIL import Image  # noqa: E402
 
 from tec_mm.engine import load_checkpoint_file  # noqa: E402
-from tec_mm import (PatchRelationTarget, export_backbone,  # noqa: E402
-                           save_backbone)
+from tec_mm import PatchRelationTarget, export_backbone  # noqa: E402
 from tec_mm.registry import DATASETS  # noqa: E402
 
 
@@ -92,15 +89,12 @@ def main() -> None:
     base_cfg.pop('type', None)
     state, _ = export_backbone(
         load_checkpoint_file(args.tec, map_location='cpu')['state_dict'])
-    with tempfile.TemporaryDirectory() as tmp:
-        exported = osp.join(tmp, 'tec_backbone.pth')
-        save_backbone(state, exported)
-        models = {
-            'base model': PatchRelationTarget(**base_cfg),
-            'TEC model': PatchRelationTarget(
-                **dict(base_cfg, checkpoint=exported, name='tec'))
-        }
-        maps = {name: cls_attention(m, x) for name, m in models.items()}
+    models = {
+        'base model': PatchRelationTarget(**base_cfg),
+        'TEC model': PatchRelationTarget(
+            **dict(base_cfg, checkpoint=state, name='tec'))
+    }
+    maps = {name: cls_attention(m, x) for name, m in models.items()}
     rows = len(images)
     fig, axes = plt.subplots(rows, 3, figsize=(6, 2 * rows), squeeze=False)
     size = images.shape[1]

@@ -25,9 +25,10 @@ import math
 import os.path as osp
 import re
 from dataclasses import dataclass, field
-from typing import Dict, List, Tuple
+from typing import Dict, List, Tuple, Union
 
 import torch
+from torch import nn
 
 from tec_mm.engine.checkpoint_loading import load_checkpoint_file
 
@@ -179,31 +180,30 @@ def _format_name(layout: str, state: StateDict) -> str:
     return 'timm'
 
 
-def read_base_checkpoint(path: str) -> BaseCheckpoint:
-    """Read a base checkpoint file as an MMPretrain ViT state dict.
+def read_base_checkpoint(
+        source: Union[str, dict, nn.Module]) -> BaseCheckpoint:
+    """Read a base model as an MMPretrain ViT state dict.
 
     Args:
-        path (str): The checkpoint file.
+        source (str | dict | nn.Module): A checkpoint file; a checkpoint or
+            state dict already in memory, in any of the formats above; or a
+            built ViT (or a model holding one as ``backbone``).
 
     Returns:
         BaseCheckpoint: The format, the weights in MMPretrain names and the
-        keys left out.
+        keys left out. ``path`` names the file, or says what was given.
 
     Raises:
         FileNotFoundError: The file does not exist.
         BaseCheckpointError: The file cannot be read or is of no known
             format.
     """
-    if not osp.isfile(path):
-        raise FileNotFoundError(
-            f'Base checkpoint not found: {path!r}. Set it with '
-            '--cfg-options model.target_generator.checkpoint=PATH')
-    try:
-        checkpoint = load_checkpoint_file(path, map_location='cpu')
-    except Exception as err:  # torch raises many types for a broken file
-        raise BaseCheckpointError(
-            f'{path}: cannot be read as a PyTorch checkpoint '
-            f'({type(err).__name__}: {err})') from err
+    if isinstance(source, nn.Module):
+        path, checkpoint = f'<{type(source).__name__}>', source.state_dict()
+    elif isinstance(source, dict):
+        path, checkpoint = '<state dict>', source
+    else:
+        path, checkpoint = source, _load_file(source)
     raw, layout, dropped = _unwrap(checkpoint, path)
     state, heads = to_mmpretrain_names(raw)
     meta = checkpoint.get('meta')
@@ -211,3 +211,17 @@ def read_base_checkpoint(path: str) -> BaseCheckpoint:
         meta, dict) else ''
     return BaseCheckpoint(path, _format_name(layout, raw),
                           _with_cls_position(state), dropped + heads, origin)
+
+
+def _load_file(path: str) -> dict:
+    """``torch.load`` a base checkpoint with a clear refusal."""
+    if not osp.isfile(path):
+        raise FileNotFoundError(
+            f'Base checkpoint not found: {path!r}. Set it with '
+            '--cfg-options model.target_generator.checkpoint=PATH')
+    try:
+        return load_checkpoint_file(path, map_location='cpu')
+    except Exception as err:  # torch raises many types for a broken file
+        raise BaseCheckpointError(
+            f'{path}: cannot be read as a PyTorch checkpoint '
+            f'({type(err).__name__}: {err})') from err

@@ -10,10 +10,12 @@ from mmpretrain.models.backbones.vision_transformer import \
     TransformerEncoderLayer
 from mmpretrain.models.utils import resize_pos_embed
 from tec_mm.registry import MODELS
+from torch import nn
 
 from tec_mm.base_models import (BaseCheckpoint, BaseCheckpointError,
                                 infer_architecture, read_base_checkpoint,
                                 resize_grid)
+from .patch_relations import relation_logits
 
 
 @MODELS.register_module()
@@ -40,7 +42,9 @@ class PatchRelationTarget(VisionTransformer):
     checkpoints.
 
     Args:
-        checkpoint (str): The base model's checkpoint file.
+        checkpoint (str | dict | nn.Module): The base model: its checkpoint
+            file, a checkpoint or state dict in memory, or a built ViT
+            (see :func:`tec_mm.base_models.read_base_checkpoint`).
         name (str): The base model's name; it selects the conditional adapter
             and prediction layers trained against it. Defaults to ``'mae'``.
         arch (str | dict, optional): Read from the checkpoint when None. A
@@ -64,7 +68,7 @@ class PatchRelationTarget(VisionTransformer):
     """
 
     def __init__(self,
-                 checkpoint: Optional[str],
+                 checkpoint: Union[str, dict, nn.Module, None],
                  name: str = 'mae',
                  arch: Union[str, dict, None] = None,
                  img_size: int = 224,
@@ -101,7 +105,7 @@ class PatchRelationTarget(VisionTransformer):
             raise ValueError(
                 f'top_k={top_k} must be in [1, {num_patches}] patches')
         self.name = name
-        self.checkpoint = checkpoint
+        self.checkpoint = ckpt.path
         self.architecture = found
         self.last_layers = last_layers
         self.top_k = top_k
@@ -238,15 +242,10 @@ class PatchRelationTarget(VisionTransformer):
         x = x + attn.out_drop(attn.gamma1(attn.proj_drop(attn.proj(out))))
         x = layer.ffn(layer.ln2(x), identity=x)
 
-        patch_keys = k[:, :, self.num_extra_tokens:].transpose(-2, -1)
-        cls_row = (q[:, :, 0:1] @ patch_keys).mean(dim=1).squeeze(1)  # B x N
-        indices = cls_row.topk(self.top_k, dim=-1).indices
-        rows = torch.cat(
-            [indices.new_zeros(B, 1), indices + self.num_extra_tokens], dim=1)
-        queries = q.gather(
-            2, rows[:, None, :, None].expand(-1, attn.num_heads, -1,
-                                             attn.head_dims))
-        logits = (queries @ patch_keys) * attn.head_dims**-0.5
-        targets['attention'] = logits.transpose(1, 2)  # B x (K+1) x H x N
+        cls_row = relation_logits(q, k, q.new_zeros(B, 0, dtype=torch.long),
+                                  1.)  # B x 1 x H x N
+        indices = cls_row[:, 0].mean(dim=1).topk(self.top_k, dim=-1).indices
+        targets['attention'] = relation_logits(q, k, indices,
+                                               attn.head_dims**-0.5)
         targets['indices'] = indices
         return x

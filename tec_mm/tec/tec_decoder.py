@@ -10,6 +10,8 @@ from mmpretrain.models.utils import build_2d_sincos_position_embedding
 from tec_mm.registry import MODELS
 from torch import nn
 
+from .patch_relations import relation_logits
+
 
 def unshuffle(tokens: torch.Tensor, mask_token: torch.Tensor,
               ids_restore: torch.Tensor) -> torch.Tensor:
@@ -169,10 +171,6 @@ class TECDecoder(BaseModule):
             self._decode(self.attention_input, x, ids_restore)).chunk(
                 2, dim=-1)
         B, L, C = q.shape
-        H = self.target_heads
-        rows = torch.cat([indices.new_zeros(B, 1), indices + 1], dim=1)
-        q = q.gather(1, rows.unsqueeze(-1).expand(-1, -1, C))
-        q = q.reshape(B, rows.shape[1], H, C // H)
-        k = k[:, 1:].reshape(B, L - 1, H, C // H)
-        attention = torch.einsum('brhd,bnhd->brhn', q, k) * C**-0.5
-        return feature, attention
+        q, k = (t.reshape(B, L, self.target_heads, -1).transpose(1, 2)
+                for t in (q, k))  # B x H x (1+N) x C/H
+        return feature, relation_logits(q, k, indices, C**-0.5)

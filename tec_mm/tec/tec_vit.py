@@ -8,6 +8,21 @@ from tec_mm.registry import MODELS
 from torch import nn
 
 
+def cls_mlp(embed_dims: int, hidden: int) -> nn.Sequential:
+    """TEC's input adapter of the CLS token: Linear, GELU, Linear.
+
+    Args:
+        embed_dims (int): Width C.
+        hidden (int): Hidden width.
+
+    Returns:
+        nn.Sequential: C -> hidden -> C.
+    """
+    return nn.Sequential(
+        nn.Linear(embed_dims, hidden), nn.GELU(),
+        nn.Linear(hidden, embed_dims))
+
+
 @MODELS.register_module()
 class TECViT(MAEViT):
     """MAE-style ViT encoder whose CLS token comes from an input-adapter MLP.
@@ -63,10 +78,8 @@ class TECViT(MAEViT):
             patch_cfg=dict(in_channels=in_channels),
             mask_ratio=mask_ratio,
             init_cfg=init_cfg)
-        hidden = cls_mlp_ratio * self.embed_dims
-        self.cls_mlp = nn.Sequential(
-            nn.Linear(self.embed_dims, hidden), nn.GELU(),
-            nn.Linear(hidden, self.embed_dims))
+        self.cls_mlp = cls_mlp(self.embed_dims,
+                               cls_mlp_ratio * self.embed_dims)
 
     def cls_embedding(self) -> torch.Tensor:
         """The CLS token after the input adapter, 1 x 1 x C."""

@@ -82,3 +82,23 @@ def test_missing_checkpoint_is_a_clear_error(tmp_path):
         build(str(tmp_path / 'nope.pth'))
     with pytest.raises(ValueError, match='target_generator.checkpoint=PATH'):
         build(None)
+
+
+def test_built_from_a_module_or_a_state_dict_as_from_its_file(
+        mae_checkpoint, tmp_path):
+    from tec_test_utils import write_mmpretrain_checkpoint
+    path = str(tmp_path / 'vit.pth')
+    vit = write_mmpretrain_checkpoint(path)
+    img = torch.randn(2, 3, IMG, IMG)
+    from_file = build(path)(img)
+    from_module, from_state = build(vit), build(vit.state_dict())
+    assert (from_module.checkpoint, from_state.checkpoint) == (
+        '<VisionTransformer>', '<state dict>')
+    assert not any(m is vit for m in from_module.modules())  # not kept
+    for other in (from_module(img), from_state(img)):
+        for key in ('feature', 'attention', 'indices'):
+            assert torch.equal(other[key], from_file[key]), key
+    mae_path, _ = mae_checkpoint
+    mae_state = torch.load(mae_path)
+    torch.testing.assert_close(build(mae_state)(img)['feature'],
+                               build(mae_path)(img)['feature'])

@@ -34,6 +34,7 @@ Usage:
         [--eval-images N]
 """
 import argparse
+import glob
 import json
 import os
 import os.path as osp
@@ -77,13 +78,8 @@ SWEEP = {  # validation sweep of TEC settings: name: options
     'tau=1.8 (ViT-B)': ['model.head.attention_loss.tau=1.8'],
     'tau=0.5': ['model.head.attention_loss.tau=0.5'],
     'tau=0.2': ['model.head.attention_loss.tau=0.2'],
-    'tau=0.2, K=8': ['model.head.attention_loss.tau=0.2',
-                     'model.target_generator.top_k=8'],
     'tau=0.2, lr x2': ['model.head.attention_loss.tau=0.2',
                        'optim_wrapper.optimizer.lr=3e-3'],
-    'tau=0.2, warm-up 0.25 ep': ['model.head.attention_loss.tau=0.2',
-                                 'param_scheduler.0.end=0.25',
-                                 'param_scheduler.1.begin=0.25'],
 }
 
 
@@ -189,6 +185,11 @@ class Benchmark:
                 self.trained[arm.key] = record
                 return record
         options, base = self.options(arm)
+        run = [osp.basename(arm.config), *options]
+        same = self.same_run(run)
+        if same is not None:
+            self.trained[arm.key] = same
+            return same
         shutil.rmtree(work_dir, ignore_errors=True)
         print(f'  training {arm.key} ...', flush=True)
         start = time.time()
@@ -199,13 +200,28 @@ class Benchmark:
         cfg = model_config(arm.config, options)
         flops = training_flops_per_image(cfg, None if arm.continues else base)
         with open(osp.join(work_dir, 'last_checkpoint')) as f:
-            record = dict(checkpoint=f.read().strip(), minutes=minutes,
+            record = dict(checkpoint=f.read().strip(), run=run,
+                          minutes=minutes,
                           flops=flops * cfg.train_dataloader.dataset.indices
                           * arm.epochs)
         with open(done, 'w') as f:
             json.dump(record, f)
         self.trained[arm.key] = record
         return record
+
+    def same_run(self, run: List[str]) -> Optional[dict]:
+        """The record of an earlier run of the same config and options
+        (e.g. a sweep setting that became an arm's), if its checkpoint is
+        still there."""
+        if self.args.fresh:
+            return None
+        for path in glob.glob(osp.join(self.args.work_dir, '*',
+                                       'done.json')):
+            with open(path) as f:
+                record = json.load(f)
+            if record.get('run') == run and osp.exists(record['checkpoint']):
+                return record
+        return None
 
     def options(self, arm: Arm) -> Tuple[List[str], Optional[str]]:
         """The options of ``arm``'s run and its base (TEC) checkpoint."""
@@ -325,19 +341,24 @@ def stage_sweep(bench: Benchmark, e1: int) -> None:
         bench.validate(name, tec(base, e1 // 3, options=options, tag=tag))
     bench.validate('MAE base', base)
     bench.validate('MAE continued', mae_more(base, e1 // 3))
+    bench.results['chosen'] = max(SWEEP,
+                                  key=lambda n: bench.results['sweep'][n]['knn'])
+    bench.save()
 
 
 def stage_arms(bench: Benchmark, e1: int, only: List[str]) -> None:
-    """The arms at E1 (those of ``only`` when given)."""
+    """The arms at E1 (those of ``only`` when given); TEC arms take the
+    setting the sweep chose, when it ran."""
     e2 = e1 // 3
+    chosen = tuple(SWEEP.get(bench.results.get('chosen'), ()))
     if not only or 'random' in only:
         bench.measure(None, 'random', 'random init (no pretraining)')
     for seed in (0, 1):
         base = mae(e1, seed)
-        arms = [base, mae_more(base, e2), tec(base, e2)]
+        arms = [base, mae_more(base, e2), tec(base, e2, options=chosen)]
         if seed == 0:
             arms += [mae(2 * e1, 0)]
-            arms += [tec(base, e2, v) for v in VARIANTS if v != 'TEC']
+            arms += [tec(base, e2, v, chosen) for v in VARIANTS if v != 'TEC']
         for arm in arms:
             if not only or arm.key in only:
                 bench.measure(arm, arm.key, arm.label)

@@ -17,7 +17,6 @@ base runs in bfloat16 (``target_generator.autocast_dtype='bfloat16'``).
 import argparse
 import os.path as osp
 import statistics
-import tempfile
 import time
 import warnings
 from typing import Dict, Optional
@@ -32,7 +31,6 @@ from mmengine.registry import init_default_scope  # noqa: E402
 from mmpretrain.models import VisionTransformer  # noqa: E402
 from mmpretrain.structures import DataSample  # noqa: E402
 
-from tec_mm import save_backbone  # noqa: E402
 from tec_mm.registry import MODELS  # noqa: E402
 
 ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
@@ -45,7 +43,7 @@ SIZES = {
 }
 
 
-def build(config: str, base: str, device: str, bf16: bool,
+def build(config: str, base: VisionTransformer, device: str, bf16: bool,
           base_dtype: Optional[str] = None):
     """Model and optimizer wrapper of a pretraining config."""
     cfg = Config.fromfile(osp.join(ROOT, config))
@@ -63,14 +61,13 @@ def build(config: str, base: str, device: str, bf16: bool,
     return model, build_optim_wrapper(model, wrapper), cfg
 
 
-def write_base(tec_cfg: Config, path: str) -> None:
-    """A random ViT of the new model's size, as an MMPretrain checkpoint."""
+def random_base(tec_cfg: Config) -> VisionTransformer:
+    """A random ViT of the new model's size, the base of the TEC arms."""
     backbone = tec_cfg.model.backbone
-    vit = VisionTransformer(
+    return VisionTransformer(
         arch=backbone.arch, img_size=backbone.img_size,
         patch_size=backbone.patch_size,
         in_channels=backbone.get('in_channels', 3))
-    save_backbone(vit.state_dict(), path)
 
 
 def main() -> None:
@@ -87,14 +84,12 @@ def main() -> None:
     device = 'cuda' if torch.cuda.is_available() else 'cpu'
     mae_config, tec_config, batch = SIZES[args.size]
     batch = args.batch or batch
-    with tempfile.TemporaryDirectory() as tmp:
-        base = osp.join(tmp, 'base.pth')
-        write_base(Config.fromfile(osp.join(ROOT, tec_config)), base)
-        arms = [('MAE', mae_config, None), ('TEC', tec_config, None)]
-        if args.base_bf16:
-            arms.append(('TEC, bf16 base', tec_config, 'bfloat16'))
-        runs = {name: build(config, base, device, args.bf16, dtype)
-                for name, config, dtype in arms}
+    base = random_base(Config.fromfile(osp.join(ROOT, tec_config)))
+    arms = [('MAE', mae_config, None), ('TEC', tec_config, None)]
+    if args.base_bf16:
+        arms.append(('TEC, bf16 base', tec_config, 'bfloat16'))
+    runs = {name: build(config, base, device, args.bf16, dtype)
+            for name, config, dtype in arms}
     backbone = runs['TEC'][2].model.backbone
     shape = (batch, backbone.get('in_channels', 3), backbone.img_size,
              backbone.img_size)
