@@ -1,10 +1,6 @@
 # TEC ViT-B/16 from an iBOT ViT-B base (K=9, tau=1.0), 300 epochs.
 _base_ = './tec_vitb_mae.py'
 
-base_names = ('ibot', )
 model = dict(
-    neck=dict(base_names=base_names),
-    head=dict(
-        decoder=dict(base_names=base_names),
-        attention_loss=dict(tau=1.0)),
+    head=dict(attention_loss=dict(tau=1.0)),
     target_generator=dict(name='ibot', top_k=9))

@@ -7,17 +7,10 @@
 #       model.target_generator.ibot.checkpoint=checkpoint_teacher.pth
 _base_ = './tec_vitb_mae.py'
 
-base_names = ('mae', 'ibot')
 model = dict(
-    neck=dict(base_names=base_names),
     head=dict(
-        decoder=dict(base_names=base_names),
         attention_loss=dict(tau=dict(_delete_=True, mae=1.8, ibot=1.0))),
     target_generator=dict(
         _delete_=True,
-        mae=dict(
-            type='PatchRelationTarget', checkpoint=None, arch='b',
-            img_size=224, top_k=15),
-        ibot=dict(
-            type='PatchRelationTarget', checkpoint=None, arch='b',
-            img_size=224, top_k=9)))
+        mae=dict(type='PatchRelationTarget', checkpoint=None, top_k=15),
+        ibot=dict(type='PatchRelationTarget', checkpoint=None, top_k=9)))

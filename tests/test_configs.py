@@ -8,6 +8,7 @@ import pytest
 import torch
 from mmengine.config import Config
 from mmengine.registry import init_default_scope
+from mmpretrain.models import VisionTransformer
 
 from tec_mm import TECViT, export_backbone
 from tec_mm.registry import MODELS
@@ -33,6 +34,53 @@ UPERNET = BENCHMARKS + \
     'upernet_vit-base-p16_tec-pre_8xb2-amp-160k_ade20k-512x512.py'
 MASK_RCNN = BENCHMARKS + \
     'mask-rcnn_vit-base-p16_tec-pre_simple-fpn_8xb8-amp-lsj-100e_coco.py'
+# parameter counts of every shipped model config, measured before the
+# shared dimensions were derived from the backbone (a config that builds
+# another model fails here)
+PARAMETERS = {
+    'configs/benchmarks/mask-rcnn_vit-base-p16_tec-pre_simple-fpn_8xb8-amp-lsj-100e_coco.py':
+    113800624,
+    'configs/benchmarks/upernet_vit-base-p16_tec-pre_8xb2-amp-160k_ade20k-512x512.py':
+    179805740,
+    'configs/benchmarks/vit-base-p16_tec-pre_8xb128-coslr-100e_in1k.py':
+    86567656,
+    'configs/benchmarks/vit-base-p16_tec-pre_8xb2048-linear-coslr-90e_in1k.py':
+    86567656,
+    'configs/demo/mae_vit-tiny-p4_fmnist.py':
+    788368,
+    'configs/demo/mask-rcnn_vit-tiny-p4_fashion-scenes.py':
+    2074732,
+    'configs/demo/tec_vit-tiny-p4_fmnist.py':
+    1039296,
+    'configs/demo/tec_vit-tiny-p4_fmnist_2bases.py':
+    1213856,
+    'configs/demo/upernet_vit-tiny-p4_fashion-scenes.py':
+    1571660,
+    'configs/demo/vit-tiny-p4_fmnist_finetune.py':
+    678730,
+    'configs/sustainability/mae_vit-tiny-p4_fmnist-30k.py':
+    788368,
+    'configs/sustainability/tec_vit-tiny-p4_fmnist-30k.py':
+    1039296,
+    'configs/sustainability/tec_vit-tiny-p4_fmnist-30k_channel-norm.py':
+    1039296,
+    'configs/sustainability/tec_vit-tiny-p4_fmnist-30k_no-adapter.py':
+    883456,
+    'configs/sustainability/tec_vit-tiny-p4_fmnist-30k_no-attention.py':
+    1020416,
+    'configs/sustainability/vit-tiny-p4_fmnist-60k_finetune.py':
+    678730,
+    'configs/tec_vitb_ibot.py':
+    118493440,
+    'configs/tec_vitb_mae.py':
+    118493440,
+    'configs/tec_vitb_mae300_100e.py':
+    118493440,
+    'configs/tec_vitb_mae_ibot.py':
+    139370496,
+    'configs/tec_vitl_mae.py':
+    379432960,
+}
 # downstream configs live in their library's scope, named by their model
 SCOPES = {'upernet': 'mmseg', 'mask-rcnn': 'mmdet', 'vit-': 'mmpretrain'}
 
@@ -209,3 +257,27 @@ def test_sustainability_finetuning_recipe():
     assert cfg.model.head.loss.label_smooth_val == 0.1
     assert cfg.optim_wrapper.paramwise_cfg.layer_decay_rate == 0.65
     assert (cfg.train_cfg.max_epochs, cfg.train_cfg.val_interval) == (2, 1)
+
+
+def random_bases(cfg: Config) -> None:
+    """Give every base model of a TEC config random weights of the new
+    encoder's size (a built ViT, no file)."""
+    backbone = cfg.model.backbone
+    generators = cfg.model.target_generator
+    single = 'type' in generators
+    for base in ([generators] if single else generators.values()):
+        base.checkpoint = VisionTransformer(
+            arch=backbone.arch, img_size=backbone.img_size,
+            patch_size=backbone.patch_size,
+            in_channels=backbone.get('in_channels', 3))
+
+
+@pytest.mark.parametrize('path', sorted(PARAMETERS))
+def test_every_config_keeps_its_parameter_count(path):
+    cfg = Config.fromfile(osp.join(ROOT, path))
+    scope = cfg.get('default_scope', 'tec_mm')
+    init_default_scope(scope)
+    if 'target_generator' in cfg.model:
+        random_bases(cfg)
+    model = MODELS.build(cfg.model)  # in the config's scope
+    assert sum(p.numel() for p in model.parameters()) == PARAMETERS[path]

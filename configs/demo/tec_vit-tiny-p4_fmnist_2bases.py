@@ -5,16 +5,12 @@
 #       model.target_generator.ibot.checkpoint=B.pth
 _base_ = './tec_vit-tiny-p4_fmnist.py'
 
-base_names = ('mae', 'ibot')
 tiny_base = dict(
     type='PatchRelationTarget',
     checkpoint=None,
-    arch={{_base_.tiny_arch}},
-    img_size={{_base_.img_size}},
+    arch=dict(num_heads=4),
     top_k=4)
 model = dict(
-    neck=dict(base_names=base_names),
     head=dict(
-        decoder=dict(base_names=base_names),
         attention_loss=dict(tau=dict(_delete_=True, mae=1.8, ibot=1.0))),
     target_generator=dict(_delete_=True, mae=tiny_base, ibot=tiny_base))

@@ -8,6 +8,7 @@ from torch import nn
 
 from tec_mm.registry import MODELS
 from tec_mm.engine.config_keys import check_config_keys
+from .shared_dimensions import fill_base_sizes, fill_dimensions
 
 
 @MODELS.register_module()
@@ -48,9 +49,15 @@ class TECAlgorithm(BaseSelfSupervisor):
             ``SelfSupDataPreprocessor``.
         init_cfg (dict | list, optional): Initialisation config.
 
+    The adapter's and decoders' widths, depth, patch count, base names and
+    target head count, and the bases' image size, come from ``backbone``
+    and the base models (:mod:`tec_mm.tec.shared_dimensions`); a config
+    need not repeat them.
+
     Raises:
         ValueError: A section uses a key its tec_mm module does not take
-            (see :func:`check_config_keys`), or a base model does not fit.
+            (see :func:`check_config_keys`), sets a shared dimension to
+            another value, or a base model does not fit.
     """
 
     def __init__(self,
@@ -64,6 +71,11 @@ class TECAlgorithm(BaseSelfSupervisor):
                         target_generator=target_generator)
         for section, cfg in sections.items():
             check_config_keys(cfg, f'model.{section}')
+        bases = build_base_models(fill_base_sizes(target_generator, backbone))
+        if isinstance(backbone, dict):
+            neck, head = fill_dimensions(
+                backbone, neck, head, list(bases),
+                next(iter(bases.values())).num_heads)
         # Built here with tec_mm's registry, which also sees MMPretrain's.
         backbone, neck, head = (
             m if isinstance(m, nn.Module) else MODELS.build(m)
@@ -75,8 +87,7 @@ class TECAlgorithm(BaseSelfSupervisor):
             data_preprocessor=data_preprocessor,
             init_cfg=init_cfg)
         # object.__setattr__ bypasses nn.Module registration on purpose.
-        object.__setattr__(self, 'base_models',
-                           build_base_models(target_generator))
+        object.__setattr__(self, 'base_models', bases)
         for base in self.base_models.values():
             self._check_compatible(base)
 

@@ -88,12 +88,19 @@ def test_train_mode_does_not_reach_base_but_dtype_moves_do(model):
 def test_incompatible_base_is_refused(mae_checkpoint):
     cfg = tiny_tec_cfg(mae_checkpoint[0])
     cfg['head']['decoder']['target_heads'] = 1
-    with pytest.raises(ValueError, match='heads: base 2, decoder'):
+    with pytest.raises(ValueError, match=r"model\.head\.decoder\."
+                       r"target_heads=1 does not match the base models' "
+                       r"head count \(2\)"):
         MODELS.build(cfg)
     cfg = tiny_tec_cfg(mae_checkpoint[0])
     cfg['target_generator']['name'] = 'ibot'
-    with pytest.raises(ValueError, match="no adapter for base 'ibot'"):
+    cfg['neck']['base_names'] = ['mae']
+    with pytest.raises(ValueError, match=r"model\.neck\.base_names=\['mae'\]"
+                       r" does not match the base models' names"):
         MODELS.build(cfg)
+    # left out, the names follow the base: one adapter, named 'ibot'
+    del cfg['neck']['base_names']
+    assert list(MODELS.build(cfg).neck.adapters) == ['ibot']
     cfg = tiny_tec_cfg(mae_checkpoint[0])
     cfg['target_generator']['with_attention'] = False
     with pytest.raises(ValueError, match='attention target'):
