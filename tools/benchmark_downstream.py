@@ -13,16 +13,16 @@ Usage:
         [--tasks segmentation detection classification]
 """
 import argparse
-import glob
-import json
 import os
 import os.path as osp
-import subprocess
-import sys
 import time
+import warnings
 from typing import Dict, List, Optional
 
-from demo import last_checkpoint, train
+warnings.filterwarnings('ignore', message='pkg_resources is deprecated')
+
+from tec_mm.demo import last_checkpoint, logged_metrics, run_tool  # noqa
+from tec_mm.engine import MissingInput, run_main  # noqa: E402
 
 ROOT = osp.dirname(osp.dirname(osp.abspath(__file__)))
 SCENES = osp.join(ROOT, 'data/standin')
@@ -38,28 +38,21 @@ TASKS = {
 }
 
 
-def final_metrics(work_dir: str, names: List[str]) -> Dict[str, float]:
-    """The last logged values of ``names`` in a work dir's scalars.json."""
-    found: Dict[str, float] = {}
-    for path in sorted(glob.glob(osp.join(work_dir,
-                                          '*/vis_data/scalars.json'))):
-        with open(path) as f:
-            for line in f:
-                entry = json.loads(line)
-                found.update({k: entry[k] for k in names if k in entry})
-    missing = [k for k in names if k not in found]
-    if missing:
-        raise RuntimeError(f'{work_dir}: no {missing} logged')
-    return found
-
-
 def export(checkpoint: str, out: str, global_pool: bool) -> str:
     """tools/export_backbone.py ``checkpoint`` -> ``out``; returns ``out``."""
-    subprocess.run([
-        sys.executable,
-        osp.join(ROOT, 'tools/export_backbone.py'), checkpoint, out
-    ] + (['--global-pool'] if global_pool else []), check=True)
+    run_tool('export_backbone.py', checkpoint, out,
+             *(['--global-pool'] if global_pool else []),
+             log=out + '.log')
     return out
+
+
+def train(config: str, work_dir: str, options: List[str],
+          label: str) -> float:
+    """tools/train.py on ``config`` with a progress bar; its seconds."""
+    start = time.time()
+    run_tool('train.py', config, '--work-dir', work_dir, '--cfg-options',
+             *options, log=osp.join(work_dir, 'tools.log'), label=label)
+    return time.time() - start
 
 
 def main() -> None:
@@ -71,6 +64,7 @@ def main() -> None:
     parser.add_argument(
         '--tasks', nargs='+', choices=sorted(TASKS), default=list(TASKS))
     args = parser.parse_args()
+    start = time.time()
     os.chdir(ROOT)  # the configs' data roots are relative to the repository
     try:
         bases = {
@@ -78,13 +72,11 @@ def main() -> None:
             for name in ('mae', 'tec')
         }
     except FileNotFoundError:
-        raise SystemExit(f'no demo checkpoints in {args.demo_dir}: run '
-                         '`make demo` first')
+        raise MissingInput(f'no demo checkpoints in {args.demo_dir}: run '
+                           '`make demo` first')
     if not osp.isdir(SCENES):
-        subprocess.run([
-            sys.executable,
-            osp.join(ROOT, 'tools/make_standin_datasets.py'), SCENES
-        ], check=True)
+        run_tool('make_standin_datasets.py', SCENES,
+                 log=osp.join(args.work_dir, 'standin.log'))
     rows = []
     for task in args.tasks:
         config, names, global_pool = TASKS[task]
@@ -104,9 +96,11 @@ def main() -> None:
                             f'train_cfg.val_interval={args.iters}']
             work_dir = osp.join(args.work_dir, task,
                                 label.split()[0].lower())
-            seconds = train(osp.join(ROOT, config), work_dir, options)
+            seconds = train(osp.join(ROOT, config), work_dir, options,
+                            f'{task}, {label}')
+            metrics = logged_metrics(work_dir, list(names))
             rows.append((task, label, seconds,
-                         final_metrics(work_dir, list(names))))
+                         {k: v[-1] for k, v in metrics.items()}))
 
     lines = ['| task | backbone init | train + eval | metrics |',
              '|---|---|---|---|']
@@ -117,13 +111,11 @@ def main() -> None:
         lines.append(f'| {task} | {label} | {seconds / 60:.1f} min | '
                      f'{shown} |')
     text = '\n'.join(lines)
-    print('\n' + text)
+    print('\n' + text + f'\ntotal: {(time.time() - start) / 60:.1f} min')
     with open(osp.join(args.work_dir, f'results_{"_".join(args.tasks)}.md'),
               'w') as f:
         f.write(text + '\n')
 
 
 if __name__ == '__main__':
-    start = time.time()
-    main()
-    print(f'total: {(time.time() - start) / 60:.1f} min')
+    run_main(main)

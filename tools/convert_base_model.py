@@ -15,6 +15,7 @@ import argparse
 import dataclasses
 import os.path as osp
 
+from tec_mm.engine import ConfigError, run_main
 from tec_mm import (infer_architecture, read_base_checkpoint,
                            save_backbone)
 
@@ -33,7 +34,7 @@ def parse_args() -> argparse.Namespace:
 def main() -> None:
     args = parse_args()
     if osp.abspath(args.src) == osp.abspath(args.dst):
-        raise SystemExit('OUT must differ from IN: IN is never overwritten')
+        raise ConfigError('OUT must differ from IN: IN is never overwritten')
     ckpt = read_base_checkpoint(args.src)
     arch = None if args.num_heads is None else dict(num_heads=args.num_heads)
     found = infer_architecture(ckpt, arch)
@@ -57,4 +58,4 @@ def main() -> None:
 
 
 if __name__ == '__main__':
-    main()
+    run_main(main)

@@ -13,8 +13,6 @@ Usage:
 import argparse
 import os.path as osp
 import shutil
-import subprocess
-import sys
 import time
 import warnings
 from typing import List, Optional
@@ -23,26 +21,23 @@ warnings.filterwarnings('ignore', message='pkg_resources is deprecated')
 
 from mmengine.config import Config  # noqa: E402
 
-import tec_mm  # noqa: E402,F401
-from tec_mm.demo import frozen_features, knn_predict, top1  # noqa
+from tec_mm.demo import (frozen_features, knn_predict,  # noqa: E402
+                         last_checkpoint, run_tool, top1)
+from tec_mm.engine import run_main  # noqa: E402
 
 ROOT = osp.dirname(osp.dirname(osp.abspath(__file__)))
 MAE_CONFIG = osp.join(ROOT, 'configs/demo/mae_vit-tiny-p4_fmnist.py')
 TEC_CONFIG = osp.join(ROOT, 'configs/demo/tec_vit-tiny-p4_fmnist.py')
 
 
-def train(config: str, work_dir: str, options: List[str]) -> float:
-    """Run tools/train.py on a config; return its wall-clock seconds."""
+def train(config: str, work_dir: str, options: List[str], label: str) -> float:
+    """Run tools/train.py on a config, quietly with a progress bar (its log
+    in ``work_dir/tools.log``); return its wall-clock seconds."""
     shutil.rmtree(work_dir, ignore_errors=True)
-    cmd = [
-        sys.executable,
-        osp.join(ROOT, 'tools/train.py'), config, '--work-dir', work_dir
-    ]
-    if options:
-        cmd += ['--cfg-options', *options]
-    print('$ ' + ' '.join(cmd), flush=True)
     start = time.time()
-    subprocess.run(cmd, check=True)
+    run_tool('train.py', config, '--work-dir', work_dir,
+             *(['--cfg-options', *options] if options else []),
+             log=osp.join(work_dir, 'tools.log'), label=label)
     return time.time() - start
 
 
@@ -56,12 +51,6 @@ def epoch_options(epochs: int) -> List[str]:
     return [f'train_cfg.max_epochs={epochs}',
             f'param_scheduler.1.T_max={epochs - 1}',
             f'param_scheduler.1.end={epochs}']
-
-
-def last_checkpoint(work_dir: str) -> str:
-    """The checkpoint the runner wrote last in ``work_dir``."""
-    with open(osp.join(work_dir, 'last_checkpoint')) as f:
-        return f.read().strip()
 
 
 def knn_accuracy(config: str, checkpoint: Optional[str],
@@ -93,14 +82,17 @@ def main() -> None:
     options = epoch_options(args.epochs) if args.epochs else []
     start = time.time()
 
+    print(f'tec_mm demo: MAE base -> TEC -> kNN, on the CPU; logs in '
+          f'{args.work_dir}/{{mae,tec}}/tools.log', flush=True)
     mae_dir = osp.join(args.work_dir, 'mae')
-    mae_time = train(MAE_CONFIG, mae_dir, options)
+    mae_time = train(MAE_CONFIG, mae_dir, options, '[1/3] MAE base')
     base = last_checkpoint(mae_dir)
     tec_dir = osp.join(args.work_dir, 'tec')
     tec_time = train(TEC_CONFIG, tec_dir,
-                     options + [f'model.target_generator.checkpoint={base}'])
-
-    print('kNN evaluation (20k train bank, 10k test queries) ...', flush=True)
+                     options + [f'model.target_generator.checkpoint={base}'],
+                     '[2/3] TEC from the MAE base')
+    print('  [3/3] kNN evaluation (20k bank, 10k test queries) ...',
+          flush=True)
     rows = [
         ('random init (no pretraining)', '-',
          knn_accuracy(MAE_CONFIG, None)),
@@ -123,4 +115,4 @@ def main() -> None:
 
 
 if __name__ == '__main__':
-    main()
+    run_main(main)

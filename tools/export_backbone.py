@@ -23,7 +23,8 @@ warnings.filterwarnings('ignore', message='pkg_resources is deprecated')
 
 from mmpretrain.models import VisionTransformer  # noqa: E402
 
-from tec_mm.engine import load_checkpoint_file  # noqa: E402
+from tec_mm.engine import (ConfigError, InputError, MissingInput,  # noqa
+                           load_checkpoint_file, run_main)
 from tec_mm import (export_backbone, infer_architecture,  # noqa: E402
                     read_base_checkpoint, save_backbone)
 
@@ -60,17 +61,19 @@ def plain_vit(state: dict, path: str, global_pool: bool) -> VisionTransformer:
 def main() -> None:
     args = parse_args()
     if osp.abspath(args.checkpoint) == osp.abspath(args.out):
-        raise SystemExit('OUT must differ from CKPT: CKPT is never '
-                         'overwritten')
+        raise ConfigError('OUT must differ from CKPT: CKPT is never '
+                          'overwritten')
+    if not osp.isfile(args.checkpoint):
+        raise MissingInput(f'checkpoint not found: {args.checkpoint}')
     checkpoint = load_checkpoint_file(args.checkpoint, map_location='cpu')
     if not isinstance(checkpoint, dict) or 'state_dict' not in checkpoint:
-        raise SystemExit(f'{args.checkpoint}: not an MMEngine checkpoint '
+        raise InputError(f'{args.checkpoint}: not an MMEngine checkpoint '
                          '(no "state_dict")')
     try:
         state, dropped = export_backbone(checkpoint['state_dict'],
                                          args.global_pool)
     except ValueError as err:
-        raise SystemExit(f'{args.checkpoint}: {err}')
+        raise InputError(f'{args.checkpoint}: {err}') from err
     folded = 'backbone.cls_mlp.0.weight' in checkpoint['state_dict']
     vit = plain_vit(state, args.checkpoint, args.global_pool)
     vit.load_state_dict(state, strict=True)
@@ -91,4 +94,4 @@ def main() -> None:
 
 
 if __name__ == '__main__':
-    main()
+    run_main(main)

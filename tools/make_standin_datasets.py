@@ -24,6 +24,7 @@ warnings.filterwarnings('ignore', message='pkg_resources is deprecated')
 
 import numpy as np  # noqa: E402
 
+from tec_mm.engine import run_main  # noqa: E402
 from tec_mm.demo import (LocalFashionMNIST, compose_scene,  # noqa: E402
                              write_ade20k, write_coco)
 
@@ -72,4 +73,4 @@ def main() -> None:
 
 
 if __name__ == '__main__':
-    main()
+    run_main(main)

@@ -17,6 +17,7 @@ import os.path as osp
 
 from PIL import Image
 
+from tec_mm.engine import run_main
 from tec_mm.demo import DEBIAN_FASHION_MNIST, LocalFashionMNIST
 
 
@@ -46,4 +47,4 @@ def main() -> None:
 
 
 if __name__ == '__main__':
-    main()
+    run_main(main)

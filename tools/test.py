@@ -15,8 +15,10 @@ warnings.filterwarnings('ignore', message='pkg_resources is deprecated')
 from mmengine.config import Config, ConfigDict  # noqa: E402
 
 import tec_mm  # noqa: E402,F401  (registries, safe checkpoint loading)
-from tec_mm.engine import (add_runner_arguments, build_runner,  # noqa: E402
-                           load_config)
+from tec_mm.preflight import preflight  # noqa: E402
+from tec_mm.engine import (ConfigError, MissingInput,  # noqa: E402
+                           add_runner_arguments, build_runner, load_config,
+                           run_main)
 
 
 def parse_args() -> argparse.Namespace:
@@ -38,8 +40,8 @@ def use_tta(cfg: Config) -> None:
     """Wrap the model in the config's ``tta_model`` and test with its
     ``tta_pipeline``."""
     if 'tta_model' not in cfg or 'tta_pipeline' not in cfg:
-        raise SystemExit('--tta needs tta_model and tta_pipeline in the '
-                         'config')
+        raise ConfigError('--tta needs tta_model and tta_pipeline in the '
+                          'config')
     cfg.test_dataloader.dataset.pipeline = cfg.tta_pipeline
     cfg.model = ConfigDict(**cfg.tta_model, module=cfg.model)
 
@@ -57,8 +59,9 @@ def dump_results(cfg: Config, path: str) -> None:
 def main() -> None:
     args = parse_args()
     if not osp.isfile(args.checkpoint):
-        raise SystemExit(f'checkpoint not found: {args.checkpoint}')
+        raise MissingInput(f'checkpoint not found: {args.checkpoint}')
     cfg = load_config(args)
+    preflight(cfg)
     cfg.load_from = args.checkpoint
     if args.tta:
         use_tta(cfg)
@@ -68,4 +71,4 @@ def main() -> None:
 
 
 if __name__ == '__main__':
-    main()
+    run_main(main)

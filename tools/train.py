@@ -12,9 +12,11 @@ import warnings
 warnings.filterwarnings('ignore', message='pkg_resources is deprecated')
 
 import tec_mm  # noqa: E402,F401  (registries, safe checkpoint loading)
+from tec_mm.preflight import preflight  # noqa: E402
 from tec_mm.engine import (add_runner_arguments, build_runner,  # noqa: E402
                            fall_back_to_fp32_without_cuda,
-                           find_resume_checkpoint, load_config, use_amp)
+                           find_resume_checkpoint, load_config, run_main,
+                           use_amp)
 
 
 def parse_args() -> argparse.Namespace:
@@ -46,6 +48,7 @@ def parse_args() -> argparse.Namespace:
 def main() -> None:
     args = parse_args()
     cfg = load_config(args)
+    preflight(cfg)
     if args.amp:
         use_amp(cfg, args.amp)
     fall_back_to_fp32_without_cuda(cfg)
@@ -64,4 +67,4 @@ def main() -> None:
 
 
 if __name__ == '__main__':
-    main()
+    run_main(main)

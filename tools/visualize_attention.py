@@ -27,7 +27,7 @@ from mmengine.config import Config  # noqa: E402
 from mmengine.registry import init_default_scope  # noqa: E402
 from PIL import Image  # noqa: E402
 
-from tec_mm.engine import load_checkpoint_file  # noqa: E402
+from tec_mm.engine import load_checkpoint_file, run_main  # noqa: E402
 from tec_mm import PatchRelationTarget, export_backbone  # noqa: E402
 from tec_mm.registry import DATASETS  # noqa: E402
 
@@ -115,4 +115,4 @@ def main() -> None:
 
 
 if __name__ == '__main__':
-    main()
+    run_main(main)

@@ -3,9 +3,9 @@ describe, and their position-grid conventions."""
 from .base_architecture import (BaseArchitecture, infer_architecture,
                                 resize_grid)
 from .base_checkpoint import (BaseCheckpoint, BaseCheckpointError,
-                              read_base_checkpoint)
+                              check_base_file, read_base_checkpoint)
 
 __all__ = [
     'BaseArchitecture', 'BaseCheckpoint', 'BaseCheckpointError',
-    'infer_architecture', 'read_base_checkpoint', 'resize_grid'
+    'check_base_file', 'infer_architecture', 'read_base_checkpoint', 'resize_grid'
 ]

@@ -31,6 +31,7 @@ import torch
 from torch import nn
 
 from tec_mm.engine.checkpoint_loading import load_checkpoint_file
+from tec_mm.engine.refusal import InputError, MissingInput
 
 StateDict = Dict[str, torch.Tensor]
 
@@ -53,7 +54,7 @@ _HEAD_PREFIXES = ('head.', 'fc_norm.', 'decoder', 'mask_token',
                   'masked_embed', 'neck.', 'data_preprocessor.')
 
 
-class BaseCheckpointError(ValueError):
+class BaseCheckpointError(InputError):
     """A base checkpoint that cannot be used, with what to change."""
 
 
@@ -213,12 +214,25 @@ def read_base_checkpoint(
                           _with_cls_position(state), dropped + heads, origin)
 
 
+def check_base_file(path: str, key: str = 'model.target_generator') -> None:
+    """Refuse a base checkpoint path that is not a file.
+
+    Args:
+        path (str): The path.
+        key (str): The config section that names it, for the message.
+
+    Raises:
+        MissingInput: No file there.
+    """
+    if not osp.isfile(path):
+        raise MissingInput(
+            f'Base checkpoint not found: {path!r}. Set it with '
+            f'--cfg-options {key}.checkpoint=PATH')
+
+
 def _load_file(path: str) -> dict:
     """``torch.load`` a base checkpoint with a clear refusal."""
-    if not osp.isfile(path):
-        raise FileNotFoundError(
-            f'Base checkpoint not found: {path!r}. Set it with '
-            '--cfg-options model.target_generator.checkpoint=PATH')
+    check_base_file(path)
     try:
         return load_checkpoint_file(path, map_location='cpu')
     except Exception as err:  # torch raises many types for a broken file

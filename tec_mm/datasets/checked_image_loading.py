@@ -7,6 +7,7 @@ from mmcv.transforms import LoadImageFromFile
 from mmengine import fileio
 
 from tec_mm.registry import TRANSFORMS
+from tec_mm.engine.refusal import InputError
 
 
 def truncation(data: bytes) -> Optional[str]:
@@ -41,7 +42,7 @@ class LoadImageChecked(LoadImageFromFile):
         ``uint8``, or ``float32`` with ``to_float32``).
 
         Raises:
-            ValueError: The file is empty, cut short or cannot be decoded.
+            InputError: The file is empty, cut short or cannot be decoded.
         """
         filename = results['img_path']
         data = fileio.get(filename, backend_args=self.backend_args)
@@ -57,7 +58,7 @@ class LoadImageChecked(LoadImageFromFile):
             if img is None and problem is None:
                 problem = 'cannot be decoded'
         if problem is not None:
-            raise ValueError(
+            raise InputError(
                 f'corrupt or truncated image {filename}: {problem}. Remove '
                 'or replace the file, then resume the run.')
         if self.to_float32:

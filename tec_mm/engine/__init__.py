@@ -7,9 +7,13 @@ from .non_finite_loss_hook import NonFiniteLossHook
 from .precision import (cpu_bf16_autocast, fall_back_to_fp32_without_cuda,
                         use_amp)
 from .random_state_hook import RandomStateHook
+from .refusal import (ConfigError, InputError, MissingInput, NonFiniteLoss,
+                      Refusal, run_main)
 from .resume_checkpoint import find_resume_checkpoint, is_complete_checkpoint
 
 __all__ = [
+    'ConfigError', 'InputError', 'MissingInput', 'NonFiniteLoss', 'Refusal',
+    'run_main',
     'BF16OptimWrapper', 'cpu_bf16_autocast',
     'NonFiniteLossHook',
     'RandomStateHook', 'SAFE_CHECKPOINT_GLOBALS',

@@ -4,6 +4,7 @@ import inspect
 from typing import Any, List
 
 from tec_mm.registry import MODELS
+from .refusal import ConfigError
 
 
 def _accepted(cls: type) -> List[str]:
@@ -46,7 +47,7 @@ def check_config_keys(cfg: Any, where: str) -> None:
         if accepted and key not in ('type', '_scope_', *accepted):
             close = difflib.get_close_matches(key, accepted, n=1)
             hint = f" (did you mean '{close[0]}'?)" if close else ''
-            raise ValueError(
+            raise ConfigError(
                 f'{where}: unknown key {key!r} for {cls.__name__}{hint}; '
                 f'accepted: {sorted(accepted)}')
         check_config_keys(value, f'{where}.{key}')

@@ -6,6 +6,7 @@ import torch
 from mmengine.hooks import Hook
 
 from tec_mm.registry import HOOKS
+from .refusal import NonFiniteLoss
 
 
 @HOOKS.register_module()
@@ -47,4 +48,4 @@ class NonFiniteLossHook(Hook):
                    'Lower the lr or check the data and the base model, then '
                    'resume with --resume.')
         runner.logger.error(message)
-        raise FloatingPointError(message)
+        raise NonFiniteLoss(message)

@@ -10,6 +10,7 @@ from mmpretrain.models.backbones.vision_transformer import \
     TransformerEncoderLayer
 from mmpretrain.models.utils import resize_pos_embed
 from tec_mm.registry import MODELS
+from tec_mm.engine.refusal import ConfigError
 from torch import nn
 
 from tec_mm.base_models import (BaseCheckpoint, BaseCheckpointError,
@@ -81,7 +82,7 @@ class PatchRelationTarget(VisionTransformer):
             raise ValueError(f'autocast_dtype={autocast_dtype!r}: use None, '
                              "'bfloat16' or 'float16'")
         if checkpoint is None:
-            raise ValueError(
+            raise ConfigError(
                 'PatchRelationTarget needs the base model checkpoint: set '
                 '--cfg-options model.target_generator.checkpoint=PATH')
         ckpt = read_base_checkpoint(checkpoint)

@@ -10,6 +10,8 @@ from typing import Any, Dict, Sequence, Tuple, Union
 from mmpretrain.models import MAEViT
 from torch import nn
 
+from tec_mm.engine.refusal import ConfigError
+
 
 def encoder_dimensions(backbone: dict) -> Tuple[int, int, int]:
     """Width, depth and patch count of the new encoder's config.
@@ -43,7 +45,7 @@ def fill(section: Union[dict, nn.Module], key_path: str,
         dict | nn.Module: The filled config.
 
     Raises:
-        ValueError: The section sets one of them to another value.
+        ConfigError: The section sets one of them to another value.
     """
     if isinstance(section, nn.Module):
         return section
@@ -51,7 +53,7 @@ def fill(section: Union[dict, nn.Module], key_path: str,
     for key, value in values.items():
         given = section.get(key)
         if given is not None and _same(given) != _same(value):
-            raise ValueError(
+            raise ConfigError(
                 f'{key_path}.{key}={given!r} does not match {source} '
                 f'({value!r}); leave {key_path}.{key} out of the config, '
                 'TECAlgorithm sets it')

@@ -8,6 +8,7 @@ from torch import nn
 
 from tec_mm.registry import MODELS
 from tec_mm.engine.config_keys import check_config_keys
+from tec_mm.engine.refusal import ConfigError
 from .shared_dimensions import fill_base_sizes, fill_dimensions
 
 
@@ -117,7 +118,7 @@ class TECAlgorithm(BaseSelfSupervisor):
             problems.append(f'no adapter for base {base.name!r} (adapters: '
                             f'{list(adapters)}; model.neck.base_names)')
         if problems:
-            raise ValueError(f'Base model {base.name!r} ({base.checkpoint}) '
+            raise ConfigError(f'Base model {base.name!r} ({base.checkpoint}) '
                              'and the new model do not fit: ' +
                              '; '.join(problems) + '.')
 

@@ -34,46 +34,24 @@ Usage:
         [--eval-images N]
 """
 import argparse
-import glob
-import json
-import os
 import os.path as osp
 import re
-import shutil
 import time
 import warnings
-from typing import Dict, List, Optional, Tuple
+from typing import Dict, List
 
 warnings.filterwarnings('ignore', message='pkg_resources is deprecated')
 
-from mmengine.config import Config, DictAction  # noqa: E402
 from mmengine.runner import Runner  # noqa: E402
 
-from tec_mm.demo import (attention_target_entropy,  # noqa: E402
-                               build_frozen_encoder, fashion_mnist_features, fine_tune, knn_predict,
-                               linear_probe, run_tool, top1,
-                               training_flops_per_image)
+from tec_mm.demo import attention_target_entropy  # noqa: E402
+from tec_mm.demo import build_frozen_encoder  # noqa: E402
+from tec_mm.engine import run_main  # noqa: E402
+from sustainability_arms import (BUDGET, DATA_ROOT, ROOT, TEC,  # noqa
+                                 VARIANTS, Arm, Benchmark, mae, mae_more,
+                                 model_config, tec)
 from sustainability_report import write_report  # noqa: E402
 
-ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
-CONFIGS = osp.join(ROOT, 'configs/sustainability')
-BUDGET = Config.fromfile(osp.join(ROOT,
-                                  'configs/_base_/sustainability_budget.py'))
-MAE = osp.join(CONFIGS, 'mae_vit-tiny-p4_fmnist-30k.py')
-DATA_ROOT = Config.fromfile(MAE).data_root
-TEC = osp.join(CONFIGS, 'tec_vit-tiny-p4_fmnist-30k.py')
-FINETUNE = osp.join(CONFIGS, 'vit-tiny-p4_fmnist-60k_finetune.py')
-VARIANTS = {  # name: (config, options); the base's path fills {base}
-    'TEC': (TEC, []),
-    'TEC without attention target': (TEC[:-3] + '_no-attention.py', []),
-    'TEC, channel norm instead of patch norm':
-    (TEC[:-3] + '_channel-norm.py', []),
-    'TEC without conditional adapter': (TEC[:-3] + '_no-adapter.py', []),
-    'TEC from the base weights (our extension)':
-    (TEC, ['model.backbone.init_cfg.type=Pretrained',
-           'model.backbone.init_cfg.checkpoint={base}',
-           'model.backbone.init_cfg.prefix=backbone.']),
-}
 SWEEP = {  # validation sweep of TEC settings: name: options
     'tau=1.8 (ViT-B)': ['model.head.attention_loss.tau=1.8'],
     'tau=0.5': ['model.head.attention_loss.tau=0.5'],
@@ -81,214 +59,6 @@ SWEEP = {  # validation sweep of TEC settings: name: options
     'tau=0.2, lr x2': ['model.head.attention_loss.tau=0.2',
                        'optim_wrapper.optimizer.lr=3e-3'],
 }
-
-
-def model_config(config: str, options: List[str]) -> Config:
-    """``config`` with ``options`` merged, but its backbone's init_cfg: the
-    model's shape as trained, built without loading anything."""
-    parser = argparse.ArgumentParser()
-    parser.add_argument('--options', nargs='+', action=DictAction)
-    parsed = parser.parse_args(['--options', *options]).options
-    cfg = Config.fromfile(config)
-    cfg.merge_from_dict({k: v for k, v in parsed.items()
-                         if not k.startswith('model.backbone.init_cfg')})
-    return cfg
-
-
-def schedule(epochs: int) -> List[str]:
-    """Options for ``epochs`` epochs: a linear warm-up of the budget's
-    epochs but at most a quarter of the run, then cosine to the end."""
-    warmup = min(BUDGET.budget_warmup_epochs, epochs / 4)
-    return [f'train_cfg.max_epochs={epochs}',
-            f'param_scheduler.0.end={warmup}',
-            f'param_scheduler.1.begin={warmup}',
-            f'param_scheduler.1.T_max={epochs - warmup}',
-            f'param_scheduler.1.end={epochs}']
-
-
-class Arm:
-    """One pretraining run: its config, options, cost and parent.
-
-    Args:
-        key (str): Its name in ``results.json`` and its work dir.
-        label (str): Its row in the tables.
-        config (str): The pretraining config.
-        epochs (int): Epochs of this run (the parent's not included).
-        seed (int): Its seed.
-        parent (Arm, optional): The MAE arm it continues or uses as base.
-        options (List[str]): Further options; ``{base}`` is the parent's
-            checkpoint.
-        continues (bool): Whether the run starts from the parent's weights
-            (``load_from``) rather than using it as TEC's base.
-    """
-
-    def __init__(self, key: str, label: str, config: str, epochs: int,
-                 seed: int, parent: Optional['Arm'] = None,
-                 options: Tuple[str, ...] = (),
-                 continues: bool = False) -> None:
-        self.key, self.label, self.config = key, label, config
-        self.epochs, self.seed, self.parent = epochs, seed, parent
-        self.options, self.continues = list(options), continues
-
-
-def mae(epochs: int, seed: int) -> Arm:
-    return Arm(f'mae{epochs}_s{seed}', f'MAE {epochs} ep', MAE, epochs, seed)
-
-
-def mae_more(base: Arm, epochs: int) -> Arm:
-    return Arm(f'mae{base.epochs}+{epochs}_s{base.seed}',
-               f'MAE {base.epochs} + {epochs} ep (continued)', MAE, epochs,
-               base.seed, base, continues=True)
-
-
-def tec(base: Arm, epochs: int, variant: str = 'TEC',
-        options: Tuple[str, ...] = (), tag: str = '') -> Arm:
-    config, extra = VARIANTS[variant]
-    name = variant.split(' (')[0].replace(',', '').replace(' ', '-').lower()
-    return Arm(f'{name}{tag}_{base.key}+{epochs}',
-               f'{variant} ({base.epochs} ep base + {epochs} ep)', config,
-               epochs, base.seed, base, (*extra, *options))
-
-
-class Benchmark:
-    """Trains arms on demand and records their measurements."""
-
-    def __init__(self, args: argparse.Namespace) -> None:
-        self.args = args
-        self.json = osp.join(args.results, 'results.json')
-        self.results: Dict[str, dict] = dict(arms={}, sweep={})
-        self.trained: Dict[str, dict] = {}  # by this process
-        if osp.exists(self.json):
-            with open(self.json) as f:
-                self.results.update(json.load(f))
-
-    def save(self) -> None:
-        os.makedirs(self.args.results, exist_ok=True)
-        with open(self.json + '.tmp', 'w') as f:
-            json.dump(self.results, f, indent=1)
-        os.replace(self.json + '.tmp', self.json)
-
-    def train(self, arm: Arm) -> dict:
-        """Train ``arm`` (and its parents) unless its checkpoint is there.
-
-        Returns:
-            dict: ``checkpoint``, ``minutes`` and ``flops`` of this run.
-        """
-        if arm.key in self.trained:
-            return self.trained[arm.key]
-        work_dir = osp.join(self.args.work_dir, arm.key)
-        done = osp.join(work_dir, 'done.json')
-        if osp.exists(done) and not self.args.fresh:
-            with open(done) as f:
-                record = json.load(f)
-            if osp.exists(record['checkpoint']):
-                self.trained[arm.key] = record
-                return record
-        options, base = self.options(arm)
-        run = [osp.basename(arm.config), *options]
-        same = self.same_run(run)
-        if same is not None:
-            self.trained[arm.key] = same
-            return same
-        shutil.rmtree(work_dir, ignore_errors=True)
-        print(f'  training {arm.key} ...', flush=True)
-        start = time.time()
-        run_tool('train.py', arm.config, '--work-dir', work_dir,
-                 '--cfg-options', *options,
-                 log=osp.join(work_dir, 'tools.log'))
-        minutes = (time.time() - start) / 60
-        cfg = model_config(arm.config, options)
-        flops = training_flops_per_image(cfg, None if arm.continues else base)
-        with open(osp.join(work_dir, 'last_checkpoint')) as f:
-            record = dict(checkpoint=f.read().strip(), run=run,
-                          minutes=minutes,
-                          flops=flops * cfg.train_dataloader.dataset.indices
-                          * arm.epochs)
-        with open(done, 'w') as f:
-            json.dump(record, f)
-        self.trained[arm.key] = record
-        return record
-
-    def same_run(self, run: List[str]) -> Optional[dict]:
-        """The record of an earlier run of the same config and options
-        (e.g. a sweep setting that became an arm's), if its checkpoint is
-        still there."""
-        if self.args.fresh:
-            return None
-        for path in glob.glob(osp.join(self.args.work_dir, '*',
-                                       'done.json')):
-            with open(path) as f:
-                record = json.load(f)
-            if record.get('run') == run and osp.exists(record['checkpoint']):
-                return record
-        return None
-
-    def options(self, arm: Arm) -> Tuple[List[str], Optional[str]]:
-        """The options of ``arm``'s run and its base (TEC) checkpoint."""
-        parent = self.train(arm.parent)['checkpoint'] if arm.parent else None
-        options = [*self.args.cfg_options, f'randomness.seed={arm.seed}',
-                   *schedule(arm.epochs),
-                   *(o.format(base=parent) for o in arm.options)]
-        if arm.continues:
-            return options + [f'load_from={parent}'], None
-        if parent:
-            options.append(f'model.target_generator.checkpoint={parent}')
-        return options, parent
-
-    def features(self, arm: Optional[Arm], splits) -> list:
-        """Frozen features of ``arm``'s encoder (None: random init)."""
-        if arm is None:
-            model = build_frozen_encoder(Config.fromfile(MAE), None)
-        else:
-            options, base = self.options(arm)
-            model = build_frozen_encoder(model_config(arm.config, options),
-                                         self.train(arm)['checkpoint'], base)
-        return [fashion_mnist_features(model, DATA_ROOT, split, indices)
-                for split, indices in splits]
-
-    def cost(self, arm: Optional[Arm]) -> Dict[str, float]:
-        """Wall-clock and FLOPs of ``arm`` with its parents'."""
-        if arm is None:
-            return dict(minutes=0., flops=0.)
-        own, parent = self.train(arm), self.cost(arm.parent)
-        return {k: own[k] + parent[k] for k in ('minutes', 'flops')}
-
-    def measure(self, arm: Optional[Arm], key: str, label: str) -> dict:
-        """Fine-tuning, kNN and linear top-1 of ``arm`` (cached)."""
-        if key in self.results['arms'] and not self.args.fresh:
-            return self.results['arms'][key]
-        n = self.args.eval_images
-        checkpoint = self.train(arm)['checkpoint'] if arm else None
-        print(f'  measuring {key} ...', flush=True)
-        ft_dir = osp.join(self.args.work_dir, key, 'finetune')
-        finetune = fine_tune(FINETUNE, checkpoint, ft_dir,
-                             self.args.finetune_options,
-                             log=osp.join(ft_dir, 'tools.log'))
-        (tr_x, tr_y), (te_x, te_y) = self.features(
-            arm, [('train', n), ('test', n)])
-        record = dict(
-            label=label, seed=arm.seed if arm else 0,
-            epochs=arm.epochs + (arm.parent.epochs if arm.parent else 0)
-            if arm else 0, finetune=finetune,
-            knn=top1(knn_predict(tr_x, tr_y, te_x, 10), te_y),
-            linear=top1(linear_probe(tr_x, tr_y, te_x, 10), te_y),
-            **self.cost(arm))
-        self.results['arms'][key] = record
-        self.save()
-        return record
-
-    def validate(self, name: str, arm: Arm) -> float:
-        """kNN top-1 of ``arm`` on the validation split (cached)."""
-        if name not in self.results['sweep'] or self.args.fresh:
-            n = self.args.eval_images
-            bank, queries = ((list(range(n)), list(range(n, 2 * n)))
-                             if n else (50000, list(range(50000, 60000))))
-            (b_x, b_y), (q_x, q_y) = self.features(
-                arm, [('train', bank), ('train', queries)])
-            self.results['sweep'][name] = dict(
-                key=arm.key, knn=top1(knn_predict(b_x, b_y, q_x, 10), q_y))
-            self.save()
-        return self.results['sweep'][name]['knn']
 
 
 def stage_curve(bench: Benchmark, curve: List[int]) -> int:
@@ -402,4 +172,4 @@ def main() -> None:
 
 
 if __name__ == '__main__':
-    main()
+    run_main(main)

@@ -31,6 +31,7 @@ from mmengine.registry import init_default_scope  # noqa: E402
 from mmpretrain.models import VisionTransformer  # noqa: E402
 from mmpretrain.structures import DataSample  # noqa: E402
 
+from tec_mm.engine import run_main  # noqa: E402
 from tec_mm.registry import MODELS  # noqa: E402
 
 ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
@@ -122,4 +123,4 @@ def main() -> None:
 
 
 if __name__ == '__main__':
-    main()
+    run_main(main)

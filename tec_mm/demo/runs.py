@@ -1,0 +1,147 @@
+"""Running the project's tools from the demo and the benchmarks: quietly,
+with a progress bar, MMEngine's output in a log file, and reading back what
+a run wrote."""
+import glob
+import json
+import os
+import os.path as osp
+import re
+import subprocess
+import sys
+import time
+from typing import Dict, List, Optional
+
+from tec_mm.engine.refusal import Refusal
+
+ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
+# MMEngine's train log line: "... eta: 0:02:42 ..." ("1 day, 2:03:04" too)
+_ETA = re.compile(r'(?:Epoch|Iter)\(train\).*?eta: (?:(\d+) days?, )?'
+                  r'(\d+):(\d\d):(\d\d)')
+
+
+def _seconds(match: re.Match) -> int:
+    days, hours, minutes, seconds = (int(g or 0) for g in match.groups())
+    return ((days * 24 + hours) * 60 + minutes) * 60 + seconds
+
+
+def _bar(label: str, fraction: float, eta: Optional[int]) -> str:
+    filled = int(20 * fraction)
+    left = '' if eta is None else \
+        f'  ETA {eta // 3600}:{eta // 60 % 60:02d}:{eta % 60:02d}'
+    return (f'\r  {label:<28} [{"#" * filled}{"." * (20 - filled)}] '
+            f'{100 * fraction:3.0f}%{left}')
+
+
+def run_tool(tool: str, *args: str, log: str,
+             label: Optional[str] = None) -> None:
+    """Run ``tools/<tool>`` with this interpreter, its output in ``log``.
+
+    Args:
+        tool (str): Path under ``tools/``.
+        *args (str): Its arguments.
+        log (str): File that takes the tool's output (appended).
+        label (str, optional): Show a progress bar with this label, fed by
+            the ETA of MMEngine's training log lines.
+
+    Raises:
+        Refusal: The tool refused its input (exit code 2); the message is
+            its ``error:`` line.
+        subprocess.CalledProcessError: The tool failed otherwise; the
+            message names the log.
+    """
+    cmd = [sys.executable, osp.join(ROOT, 'tools', tool), *args]
+    os.makedirs(osp.dirname(osp.abspath(log)), exist_ok=True)
+    start, shown, error = time.time(), -1, None
+    with open(log, 'a') as f:
+        f.write('$ ' + ' '.join(cmd) + '\n')
+        f.flush()
+        child = subprocess.Popen(cmd, stdout=subprocess.PIPE,
+                                 stderr=subprocess.STDOUT, text=True)
+        for line in child.stdout:
+            f.write(line)
+            if line.startswith('error: '):
+                error = line[len('error: '):].strip()
+            match = _ETA.search(line) if label else None
+            if match:
+                elapsed, eta = time.time() - start, _seconds(match)
+                percent = int(100 * elapsed / (elapsed + eta + 1e-9))
+                if percent != shown:
+                    print(_bar(label, percent / 100, eta), end='',
+                          flush=True)
+                    shown = percent
+        returncode = child.wait()
+    if label:
+        print(_bar(label, 1., None) + f'  {time.time() - start:.0f} s',
+              flush=True)
+    if returncode == 2 and error:
+        raise Refusal(error)
+    if returncode:
+        raise subprocess.CalledProcessError(returncode, cmd,
+                                            output=f'see {log}')
+
+
+def last_checkpoint(work_dir: str) -> str:
+    """The checkpoint a runner wrote last in ``work_dir``."""
+    with open(osp.join(work_dir, 'last_checkpoint')) as f:
+        return f.read().strip()
+
+
+def logged_metrics(work_dir: str, names: List[str]) -> Dict[str, List[float]]:
+    """Every logged value of ``names`` in the newest run in ``work_dir``.
+
+    Reads MMEngine's ``<timestamp>/vis_data/scalars.json``.
+
+    Returns:
+        Dict[str, List[float]]: The values of each name, in logged order.
+
+    Raises:
+        FileNotFoundError: No run log, or a name never logged.
+    """
+    runs = sorted(glob.glob(osp.join(work_dir, '*', 'vis_data',
+                                     'scalars.json')))
+    if not runs:
+        raise FileNotFoundError(f'no runner log (vis_data/scalars.json) in '
+                                f'{work_dir}')
+    with open(runs[-1]) as f:
+        records = [json.loads(line) for line in f if line.strip()]
+    found = {name: [r[name] for r in records if name in r] for name in names}
+    missing = [name for name, values in found.items() if not values]
+    if missing:
+        raise FileNotFoundError(f'{runs[-1]}: {missing} never logged')
+    return found
+
+
+def fine_tune(config: str,
+              checkpoint: Optional[str],
+              work_dir: str,
+              options: List[str] = (),
+              label: Optional[str] = None) -> List[float]:
+    """Fine-tune a pretraining checkpoint's encoder end to end.
+
+    The encoder is exported with ``tools/export_backbone.py --global-pool``
+    and ``config`` is trained with ``tools/train.py`` from it; both tools'
+    output goes to ``work_dir/tools.log``.
+
+    Args:
+        config (str): A fine-tuning config whose backbone loads
+            ``init_cfg.checkpoint`` and which validates top-1.
+        checkpoint (str, optional): A TEC or MMPretrain MAE pretraining
+            checkpoint; None fine-tunes the random initialisation.
+        work_dir (str): Folder of the export and of the run.
+        options (List[str]): Further ``--cfg-options`` of the run.
+        label (str, optional): Progress-bar label.
+
+    Returns:
+        List[float]: Top-1 (%) after each validation of the run.
+    """
+    log = osp.join(work_dir, 'tools.log')
+    if checkpoint is None:
+        init = ['model.backbone.init_cfg=None']
+    else:
+        backbone = osp.join(work_dir, 'backbone_gp.pth')
+        run_tool('export_backbone.py', checkpoint, backbone, '--global-pool',
+                 log=log)
+        init = [f'model.backbone.init_cfg.checkpoint={backbone}']
+    run_tool('train.py', config, '--work-dir', work_dir, '--cfg-options',
+             *init, *options, log=log, label=label)
+    return logged_metrics(work_dir, ['accuracy/top1'])['accuracy/top1']
