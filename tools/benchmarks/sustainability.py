@@ -24,12 +24,14 @@ top-1 on the 10k test images after each epoch) and probed frozen (kNN and
 linear probe on average-pooled last-block tokens). Costs add the base's:
 wall-clock of the training processes and training FLOPs (one counted step
 times the images seen). Checkpoints that are gone are trained again
-(seeded, deterministic on the CPU). ``results.md``, ``curve.png`` and
-``accuracy_vs_cost.png`` are rewritten from the json at the end.
+(seeded, deterministic on the CPU). ``results.md`` and
+``accuracy_vs_cost.png`` (the curve and accuracy against cost) are
+rewritten from the json at the end; ``--stages report`` does only that.
 
 Usage:
-    python tools/benchmarks/sustainability.py [--stages curve sweep arms]
-        [--work-dir DIR] [--results DIR] [--fresh]
+    python tools/benchmarks/sustainability.py
+        [--stages {curve,sweep,arms,report} ...] [--arms KEY ...]
+        [--curve-epochs E ...] [--work-dir DIR] [--results DIR] [--fresh]
         [--cfg-options K=V ...] [--finetune-options K=V ...]
         [--eval-images N]
 """
@@ -136,8 +138,11 @@ def stage_arms(bench: Benchmark, e1: int, only: List[str]) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument('--stages', nargs='+', default=['curve', 'arms'],
-                        choices=['curve', 'sweep', 'arms'])
+    parser.add_argument('--stages', nargs='+',
+                        default=['curve', 'sweep', 'arms'],
+                        choices=['curve', 'sweep', 'arms', 'report'],
+                        help='report alone rewrites the tables and plot '
+                        'from results.json')
     parser.add_argument('--arms', nargs='+', default=[],
                         help='measure only these arms of stage arms (keys '
                         'of results.json, e.g. tec_mae6_s0+2)')
