@@ -70,7 +70,7 @@ def test_arm_uses_the_curve_base_and_adds_its_cost(runs):
 def test_finished_arms_are_not_measured_again(runs):
     tmp, _, (_, results) = runs
     out, again = bench(tmp, '--stages', 'curve', 'arms', '--arms', TEC)
-    assert '  training ' not in out and '  measuring ' not in out
+    assert '  training ' not in out and '  fine-tuning ' not in out
     assert again['arms'] == results['arms']
 
 
@@ -82,7 +82,7 @@ def test_gone_base_is_retrained_with_the_same_numbers(runs):
     with open(tmp / 'res/results.json', 'w') as f:
         json.dump(stored, f)
     out, again = bench(tmp, '--stages', 'arms', '--arms', TEC)
-    assert 'training mae3_s0' in out and 'measuring mae3_s0' not in out
+    assert 'training mae3_s0' in out and 'fine-tuning mae3_s0' not in out
     old, new = results['arms'][TEC], again['arms'][TEC]
     for key in ('finetune', 'knn', 'linear', 'flops'):
         assert new[key] == pytest.approx(old[key], abs=1e-6), key

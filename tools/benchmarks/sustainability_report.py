@@ -145,6 +145,14 @@ def plot(results: dict, summary: List[dict], epochs: List[int],
     plt.close(fig)
 
 
+def two_columns(title: str, column: str, rows: Dict[str, str]) -> List[str]:
+    """A titled two-column table of ``rows``; nothing when empty."""
+    if not rows:
+        return []
+    return ['', title, '', f'| setting | {column} |', '|---|---|',
+            *(f'| {name} | {value} |' for name, value in rows.items())]
+
+
 def write_report(results: dict, budget, out_dir: str) -> str:
     """Write ``results.md`` and ``accuracy_vs_cost.png``; return the md."""
     epochs = list(budget.curve_epochs)
@@ -169,18 +177,17 @@ def write_report(results: dict, budget, out_dir: str) -> str:
             f"{s['knn']:.2f} | {s['linear']:.2f} |")
     lines += ['', ranking_note(summary) if summary else '', '',
               '## Verdicts', '', *verdicts(results)]
-    if results.get('sweep'):
-        lines += ['', '## Validation sweep (seed 0; kNN top-1 %, bank: '
-                  'training images 0-49999, queries: 50000-59999)', '',
-                  '| setting | validation kNN % |', '|---|---|']
-        lines += [f"| {name} | {v['knn']:.2f} |"
-                  for name, v in results['sweep'].items()]
-    if results.get('entropy'):
-        lines += ['', '## Attention target of the E1 base (seed 0): row '
-                  'entropy / log N, 512 validation images', '',
-                  '| setting | entropy / log 49 |', '|---|---|']
-        lines += [f'| {name} | {v:.3f} |'
-                  for name, v in results['entropy'].items()]
+    lines += two_columns(
+        '## Validation sweep (seed 0; kNN top-1 %, bank: training images '
+        '0-49999, queries: 50000-59999)', 'validation kNN %',
+        {name: f"{v['knn']:.2f}"
+         for name, v in results.get('sweep', {}).items()})
+    if results.get('chosen'):
+        lines.append(f"\nThe arms use the best setting: {results['chosen']}.")
+    lines += two_columns(
+        '## Attention target of the E1 base (seed 0): row entropy / log N, '
+        '512 validation images', 'entropy / log 49',
+        {name: f'{v:.3f}' for name, v in results.get('entropy', {}).items()})
     text = '\n'.join(lines) + '\n'
     with open(osp.join(out_dir, 'results.md'), 'w') as f:
         f.write(text)
