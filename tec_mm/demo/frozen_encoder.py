@@ -45,7 +45,8 @@ def build_frozen_encoder(cfg: Config,
     if checkpoint is None:
         model.init_weights()
     else:
-        load_checkpoint(model, checkpoint, map_location='cpu', strict=True)
+        load_checkpoint(model, checkpoint, map_location='cpu', strict=True,
+                        logger='current')
     return model.eval()
 
 

@@ -1,5 +1,6 @@
 """Fashion-MNIST read from local idx files, such as Debian's package."""
 import os.path as osp
+import warnings
 from typing import List
 
 from mmpretrain.datasets import FashionMNIST
@@ -65,10 +66,12 @@ class LocalFashionMNIST(FashionMNIST):
         images_file, labels_file = (
             name for name, _ in (self.test_list if self.split ==
                                  'test' else self.train_list))
-        images = read_sn3_pascalvincent_tensor(
-            self._find(images_file), strict=False).numpy()
-        labels = read_sn3_pascalvincent_tensor(
-            self._find(labels_file), strict=False).numpy()
+        with warnings.catch_warnings():  # MMPretrain's reader, read-only
+            warnings.filterwarnings('ignore', message='The given NumPy array')
+            images, labels = (
+                read_sn3_pascalvincent_tensor(self._find(name),
+                                              strict=False).numpy()
+                for name in (images_file, labels_file))
         if images.ndim != 3 or len(images) != len(labels):
             raise ValueError(
                 f'{images_file}/{labels_file}: expected N x H x W images and '
