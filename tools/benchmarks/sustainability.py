@@ -7,7 +7,7 @@ what is missing):
 
 ``curve``
     MMPretrain MAE from scratch for each of the budget's ``curve_epochs``
-    (seed 0) and each continued by E/3 epochs; E1 is the smallest E whose
+    (seed 0), each continued by E/3 epochs, up to E1: the smallest E whose
     E/3 more epochs gain less than ``knee_gain`` fine-tuning top-1.
 ``sweep``
     TEC settings from the E1 base (seed 0), scored by kNN top-1 on a
@@ -64,15 +64,15 @@ SWEEP = {  # validation sweep of TEC settings: name: options
 
 
 def stage_curve(bench: Benchmark, curve: List[int]) -> int:
-    """MAE learning curve at ``curve`` epochs; returns E1, the knee."""
-    gains = []
-    for epochs in curve:
-        base, more = mae(epochs, 0), mae_more(mae(epochs, 0), epochs // 3)
+    """MAE learning curve at ``curve`` epochs, up to the knee; returns E1,
+    the first E whose E/3 more epochs gain less than the budget's
+    ``knee_gain`` (the last E when none does)."""
+    for knee in curve:
+        base, more = mae(knee, 0), mae_more(mae(knee, 0), knee // 3)
         top = [bench.measure(a, a.key, a.label)['finetune'][-1]
                for a in (base, more)]
-        gains.append((epochs, top[1] - top[0]))
-    knee = next((e for e, gain in gains if gain < BUDGET.knee_gain),
-                curve[-1])
+        if top[1] - top[0] < BUDGET.knee_gain:
+            break
     bench.results['e1'] = knee
     bench.save()
     return knee

@@ -1,6 +1,8 @@
 """Tables, verdicts and plots of the sustainability benchmark, written from
 its ``results.json`` alone (see ``sustainability.py``)."""
+import os
 import os.path as osp
+import re
 import statistics
 from typing import Dict, List, Optional
 
@@ -86,18 +88,23 @@ def verdicts(results: dict) -> List[str]:
     return lines
 
 
-def curve_rows(results: dict, epochs: List[int]) -> List[str]:
+def curve_epochs(results: dict) -> List[int]:
+    """The E of every MAE run from scratch measured with seed 0."""
+    return sorted(int(key[3:-3]) for key in results['arms']
+                  if re.fullmatch(r'mae\d+_s0', key))
+
+
+def curve_rows(results: dict) -> List[str]:
     """The MAE learning curve as markdown rows."""
     arms = results['arms']
     rows = ['| MAE epochs E | fine-tuning top-1 % | after E/3 more epochs | '
             'gain | kNN top-1 % |', '|---|---|---|---|---|']
-    for e in epochs:
-        a, b = arms.get(f'mae{e}_s0'), arms.get(f'mae{e}+{e // 3}_s0')
-        if a is None or b is None:
-            continue
-        gain = b['finetune'][-1] - a['finetune'][-1]
-        rows.append(f"| {e} | {a['finetune'][-1]:.2f} | "
-                    f"{b['finetune'][-1]:.2f} | {gain:+.2f} | "
+    for e in curve_epochs(results):
+        a, b = arms[f'mae{e}_s0'], arms.get(f'mae{e}+{e // 3}_s0')
+        more = '- | -' if b is None else \
+            f"{b['finetune'][-1]:.2f} | " \
+            f"{b['finetune'][-1] - a['finetune'][-1]:+.2f}"
+        rows.append(f"| {e} | {a['finetune'][-1]:.2f} | {more} | "
                     f"{a['knn']:.2f} |")
     return rows
 
@@ -115,13 +122,11 @@ def ranking_note(summary: List[dict]) -> str:
             'last for: ' + ', '.join(moved) + '.')
 
 
-def plot(results: dict, summary: List[dict], epochs: List[int],
-         path: str) -> None:
+def plot(results: dict, summary: List[dict], path: str) -> None:
     """The MAE curve and accuracy against cost, in one figure."""
     fig, (left, right) = plt.subplots(1, 2, figsize=(12, 4.8))
-    arms = results['arms']
-    points = [(e, arms[f'mae{e}_s0']['finetune'][-1]) for e in epochs
-              if f'mae{e}_s0' in arms]
+    arms, epochs = results['arms'], curve_epochs(results)
+    points = [(e, arms[f'mae{e}_s0']['finetune'][-1]) for e in epochs]
     if points:
         left.plot(*zip(*points), 'o-', label='MAE from scratch')
     more = [(e + e // 3, arms[f'mae{e}+{e // 3}_s0']['finetune'][-1])
@@ -155,13 +160,12 @@ def two_columns(title: str, column: str, rows: Dict[str, str]) -> List[str]:
 
 def write_report(results: dict, budget, out_dir: str) -> str:
     """Write ``results.md`` and ``accuracy_vs_cost.png``; return the md."""
-    epochs = list(budget.curve_epochs)
     summary = summarise(results['arms'])
     lines = ['Fashion-MNIST, tiny ViT (6 blocks, width 96, 4 heads, 4x4 '
              f'patches), pretrained on the first {budget.pretrain_images} '
              'training images. Fine-tuning: all 60k training images, top-1 '
              'on the 10k test images.', '', '## MAE learning curve', '',
-             *curve_rows(results, epochs), '',
+             *curve_rows(results), '',
              f"E1 = {results.get('e1', 'not chosen yet')} (the first E "
              f'whose E/3 more epochs gain < {budget.knee_gain} point).', '',
              '## Arms', '',
@@ -189,7 +193,8 @@ def write_report(results: dict, budget, out_dir: str) -> str:
         '512 validation images', 'entropy / log 49',
         {name: f'{v:.3f}' for name, v in results.get('entropy', {}).items()})
     text = '\n'.join(lines) + '\n'
+    os.makedirs(out_dir, exist_ok=True)
     with open(osp.join(out_dir, 'results.md'), 'w') as f:
         f.write(text)
-    plot(results, summary, epochs, osp.join(out_dir, 'accuracy_vs_cost.png'))
+    plot(results, summary, osp.join(out_dir, 'accuracy_vs_cost.png'))
     return text
