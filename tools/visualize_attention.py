@@ -85,7 +85,8 @@ def main() -> None:
                  for v in (pre.mean, pre.std))
     x = (x - mean) / std
     base_cfg = dict(cfg.model.target_generator, checkpoint=args.base,
-                    top_k=1, with_attention=True)
+                    img_size=cfg.model.backbone.img_size, top_k=1,
+                    with_attention=True)
     base_cfg.pop('type', None)
     state, _ = export_backbone(
         load_checkpoint_file(args.tec, map_location='cpu')['state_dict'])
