@@ -1,5 +1,6 @@
 """The sustainability benchmark: TEC from a converged MAE base against
-training the base longer, measured by fine-tuning (CPU, about 2.5 h).
+training the base longer, measured by fine-tuning (CPU, hours; it runs in
+parts).
 
 Stages (``--stages``; each finished arm's numbers go to ``results.json``
 at once, so a later run, on this machine or a fresh one, measures only
