@@ -72,7 +72,12 @@ class TECAlgorithm(BaseSelfSupervisor):
                         target_generator=target_generator)
         for section, cfg in sections.items():
             check_config_keys(cfg, f'model.{section}')
-        bases = build_base_models(fill_base_sizes(target_generator, backbone))
+        # The bases' weights come from their checkpoints: building them
+        # draws nothing from the global generator, so the new model's
+        # initialisation does not depend on which bases it learns from.
+        with torch.random.fork_rng():
+            bases = build_base_models(
+                fill_base_sizes(target_generator, backbone))
         if isinstance(backbone, dict):
             neck, head = fill_dimensions(
                 backbone, neck, head, list(bases),

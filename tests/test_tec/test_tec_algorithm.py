@@ -173,3 +173,20 @@ def test_base_name_must_match_its_key(mae_checkpoint, tmp_path):
     cfg['target_generator']['ibot']['name'] = 'dino'
     with pytest.raises(ValueError, match="target_generator.ibot has name='dino'"):
         MODELS.build(cfg)
+
+
+def test_new_model_init_does_not_depend_on_the_base(tmp_path):
+    from tec_test_utils import write_mmpretrain_checkpoint
+    paths = []
+    for i, arch in enumerate((TINY_ARCH, dict(TINY_ARCH, num_layers=6))):
+        paths.append(str(tmp_path / f'base{i}.pth'))
+        write_mmpretrain_checkpoint(paths[-1], arch=arch)
+    states = []
+    for path in paths:
+        torch.manual_seed(0)
+        cfg = tiny_tec_cfg(path)
+        cfg['target_generator']['arch'] = dict(num_heads=2)
+        states.append(MODELS.build(cfg).state_dict())
+    # a deeper base draws more numbers when built; the new model is the same
+    assert states[0].keys() == states[1].keys()
+    assert all(torch.equal(states[0][k], states[1][k]) for k in states[0])
