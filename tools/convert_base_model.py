@@ -17,7 +17,7 @@ import os.path as osp
 
 from tec_mm.engine import ConfigError, run_main
 from tec_mm import (infer_architecture, read_base_checkpoint,
-                           save_backbone)
+                    save_backbone)
 
 
 def parse_args() -> argparse.Namespace:

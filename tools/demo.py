@@ -109,7 +109,8 @@ def main() -> None:
         '|---|---|---|'
     ] + [f'| {name} | {t} | {acc:.2f} |' for name, t, acc in rows]
     text = '\n'.join(table)
-    print('\n' + text + f'\n\ntotal demo time: {(time.time() - start) / 60:.1f} min')
+    minutes = (time.time() - start) / 60
+    print('\n' + text + f'\n\ntotal demo time: {minutes:.1f} min')
     with open(osp.join(args.work_dir, 'knn_results.md'), 'w') as f:
         f.write(text + '\n')
 

@@ -26,7 +26,7 @@ import numpy as np  # noqa: E402
 
 from tec_mm.engine import run_main  # noqa: E402
 from tec_mm.demo import (LocalFashionMNIST, compose_scene,  # noqa: E402
-                             write_ade20k, write_coco)
+                         write_ade20k, write_coco)
 
 PRETRAIN_IMAGES = 20000
 

@@ -7,5 +7,6 @@ from .base_checkpoint import (BaseCheckpoint, BaseCheckpointError,
 
 __all__ = [
     'BaseArchitecture', 'BaseCheckpoint', 'BaseCheckpointError',
-    'check_base_file', 'infer_architecture', 'read_base_checkpoint', 'resize_grid'
+    'check_base_file', 'infer_architecture', 'read_base_checkpoint',
+    'resize_grid'
 ]

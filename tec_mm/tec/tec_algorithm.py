@@ -124,8 +124,8 @@ class TECAlgorithm(BaseSelfSupervisor):
                             f'{list(adapters)}; model.neck.base_names)')
         if problems:
             raise ConfigError(f'Base model {base.name!r} ({base.checkpoint}) '
-                             'and the new model do not fit: ' +
-                             '; '.join(problems) + '.')
+                              'and the new model do not fit: ' +
+                              '; '.join(problems) + '.')
 
     def _apply(self, fn: Callable, recurse: bool = True) -> 'TECAlgorithm':
         """Apply ``fn`` (device/dtype moves) to the base models too."""

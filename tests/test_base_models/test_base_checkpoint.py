@@ -8,7 +8,7 @@ import torch
 
 from base_formats import FORMATS, HEADS, W, write
 from tec_mm import (BaseCheckpointError, PatchRelationTarget,
-                           read_base_checkpoint)
+                    read_base_checkpoint)
 from tec_mm.base_models.base_checkpoint import to_mmpretrain_names
 
 

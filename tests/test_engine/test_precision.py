@@ -4,7 +4,7 @@ from mmengine.config import Config
 from torch import nn
 
 from tec_mm.engine import (BF16OptimWrapper, cpu_bf16_autocast,
-                          fall_back_to_fp32_without_cuda, use_amp)
+                           fall_back_to_fp32_without_cuda, use_amp)
 
 
 def amp_cfg():

@@ -1,7 +1,7 @@
 import torch
 
 from tec_mm import (AttentionRelationLoss, PatchNormMSELoss,
-                           TECReconstructionHead)
+                    TECReconstructionHead)
 
 
 def build(attention_loss):

@@ -9,7 +9,6 @@ from tec_mm import TECViT
 from tec_test_utils import IMG, PATCH, TINY_ARCH, run_tool
 
 
-
 def export(*args):
     return run_tool('export_backbone.py', *args)
 

@@ -114,8 +114,8 @@ def stage_sweep(bench: Benchmark, e1: int) -> None:
         bench.validate(name, tec(base, e1 // 3, options=options, tag=tag))
     bench.validate('MAE base', base)
     bench.validate('MAE continued', mae_more(base, e1 // 3))
-    bench.results['chosen'] = max(SWEEP,
-                                  key=lambda n: bench.results['sweep'][n]['knn'])
+    sweep = bench.results['sweep']
+    bench.results['chosen'] = max(SWEEP, key=lambda n: sweep[n]['knn'])
     bench.save()
 
 

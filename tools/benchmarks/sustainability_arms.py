@@ -156,8 +156,8 @@ class Benchmark:
         flops = training_flops_per_image(cfg, None if arm.continues else base)
         record = dict(checkpoint=last_checkpoint(work_dir), run=run,
                       minutes=minutes,
-                          flops=flops * cfg.train_dataloader.dataset.indices
-                          * arm.epochs)
+                      flops=flops * cfg.train_dataloader.dataset.indices *
+                      arm.epochs)
         with open(done, 'w') as f:
             json.dump(record, f)
         self.trained[arm.key] = record
