@@ -106,8 +106,9 @@ def stage_sweep(bench: Benchmark, e1: int) -> None:
     """TEC settings scored on the validation split, and the target's
     entropy at each tau and K."""
     base = mae(e1, 0)
-    if 'entropy' not in bench.results or bench.args.fresh:
+    if bench.results.get('entropy_base') != base.key or bench.args.fresh:
         bench.results['entropy'] = target_entropy(bench, base)
+        bench.results['entropy_base'] = base.key
         bench.save()
     for name, options in SWEEP.items():
         tag = '_' + re.sub('[^a-z0-9.]+', '-', name.lower()).strip('-')

@@ -231,8 +231,10 @@ class Benchmark:
         return record
 
     def validate(self, name: str, arm: Arm) -> float:
-        """kNN top-1 of ``arm`` on the validation split (cached)."""
-        if name not in self.results['sweep'] or self.args.fresh:
+        """kNN top-1 of ``arm`` on the validation split (cached for this
+        arm: a sweep from another base is measured again)."""
+        cached = self.results['sweep'].get(name, {})
+        if cached.get('key') != arm.key or self.args.fresh:
             n = self.args.eval_images
             bank, queries = ((list(range(n)), list(range(n, 2 * n)))
                              if n else (50000, list(range(50000, 60000))))

@@ -109,6 +109,22 @@ def curve_rows(results: dict) -> List[str]:
     return rows
 
 
+def knee_line(results: dict, knee_gain: float) -> str:
+    """Which E1 the curve chose, and whether it is a knee."""
+    e1 = results.get('e1')
+    if e1 is None:
+        return 'E1 not chosen yet.'
+    arms = results['arms']
+    base, more = arms.get(f'mae{e1}_s0'), arms.get(f'mae{e1}+{e1 // 3}_s0')
+    gain = more['finetune'][-1] - base['finetune'][-1]
+    if gain < knee_gain:
+        return (f'E1 = {e1}: the first E whose E/3 more epochs gain less '
+                f'than {knee_gain} point ({gain:+.2f}).')
+    return (f'No knee within the curve: E/3 more epochs still gain '
+            f'{gain:+.2f} at E = {e1}, the last point, which is E1 until '
+            'the curve is extended.')
+
+
 def ranking_note(summary: List[dict]) -> str:
     """Whether fine-tuning ranks the arms the same after its first and its
     last epoch."""
@@ -165,9 +181,8 @@ def write_report(results: dict, budget, out_dir: str) -> str:
              f'patches), pretrained on the first {budget.pretrain_images} '
              'training images. Fine-tuning: all 60k training images, top-1 '
              'on the 10k test images.', '', '## MAE learning curve', '',
-             *curve_rows(results), '',
-             f"E1 = {results.get('e1', 'not chosen yet')} (the first E "
-             f'whose E/3 more epochs gain < {budget.knee_gain} point).', '',
+             *curve_rows(results), '', knee_line(results, budget.knee_gain),
+             '',
              '## Arms', '',
              '| arm | seeds | epochs | wall-clock min | training TFLOPs | '
              'fine-tuning top-1 % (per seed) | after 1st FT epoch | '
