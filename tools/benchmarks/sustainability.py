@@ -16,7 +16,7 @@ what is missing):
     queries: 50000-59999), never on the test split.
 ``arms``
     Seeds 0 and 1: MAE base (E1), MAE continued to E1 + E1/3, TEC for E1/3
-    from the base; seed 0: MAE for 2 E1 epochs, the three ablations, and
+    from the base; seed 0: MAE continued to 2 E1, the three ablations, and
     our extension (TEC starting from the base's weights).
 
 Every encoder is fine-tuned end to end on all 60k training images with
@@ -129,7 +129,7 @@ def stage_arms(bench: Benchmark, e1: int, only: List[str]) -> None:
         base = mae(e1, seed)
         arms = [base, mae_more(base, e2), tec(base, e2, options=chosen)]
         if seed == 0:
-            arms += [mae(2 * e1, 0)]
+            arms += [mae_more(base, e1)]
             arms += [tec(base, e2, v, chosen) for v in VARIANTS if v != 'TEC']
         for arm in arms:
             if not only or arm.key in only:

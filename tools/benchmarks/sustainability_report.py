@@ -73,13 +73,14 @@ def verdicts(results: dict) -> List[str]:
         claim(f'TEC ({e1} + {e2} ep) is above MAE trained {e1} + {e2} ep',
               compare(arms, tec, more)),
     ]
-    long = compare(arms, tec, f'mae{2 * e1}_s{{s}}', seeds=(0, ))
+    longer = f'mae{e1}+{e1}_s{{s}}'
+    long = compare(arms, tec, longer, seeds=(0, ))
     if long is None:
         lines.append(f'- Moonshot (above MAE {2 * e1} ep at < 0.7x its '
                      'cost): not measured yet.')
     else:
         ratio = (arms[tec.format(s=0)]['flops'] /
-                 arms[f'mae{2 * e1}_s0']['flops'])
+                 arms[longer.format(s=0)]['flops'])
         ok = long['mean'] > 0 and ratio < 0.7
         lines.append(f"- Moonshot, TEC above MAE {2 * e1} ep at < 0.7x its "
                      f"training FLOPs: **{'holds' if ok else 'does not hold'}"
