@@ -39,6 +39,11 @@ class TECAlgorithm(BaseSelfSupervisor):
     (DDP needs no ``find_unused_parameters``) and the base models together
     cost one base forward per image, as with one base.
 
+    Multi-mask (``num_masks=M``, as in data2vec 2.0): the base models run
+    once per image and the new model on M independently masked copies of
+    the batch; each loss is the mean over the M views. The new model's cost
+    grows M-fold, the base's does not.
+
     Args:
         backbone (dict): Config of the new model's encoder (:class:`TECViT`).
         neck (dict): Config of the :class:`ConditionalAdapter` (or of
@@ -46,6 +51,8 @@ class TECAlgorithm(BaseSelfSupervisor):
         head (dict): Config of the :class:`TECReconstructionHead`.
         target_generator (dict): Config of the :class:`PatchRelationTarget`,
             or a dict of them keyed by base name.
+        num_masks (int): Masked views of each image per step, M. Defaults
+            to 1.
         data_preprocessor (dict, optional): Defaults to
             ``SelfSupDataPreprocessor``.
         init_cfg (dict | list, optional): Initialisation config.
@@ -66,8 +73,12 @@ class TECAlgorithm(BaseSelfSupervisor):
                  neck: dict,
                  head: dict,
                  target_generator: Union[dict, nn.Module],
+                 num_masks: int = 1,
                  data_preprocessor: Optional[dict] = None,
                  init_cfg: Optional[Union[List[dict], dict]] = None) -> None:
+        if not isinstance(num_masks, int) or num_masks < 1:
+            raise ConfigError(f'model.num_masks={num_masks!r} must be a '
+                              'positive integer')
         sections = dict(backbone=backbone, neck=neck, head=head,
                         target_generator=target_generator)
         for section, cfg in sections.items():
@@ -92,6 +103,7 @@ class TECAlgorithm(BaseSelfSupervisor):
             head=head,
             data_preprocessor=data_preprocessor,
             init_cfg=init_cfg)
+        self.num_masks = num_masks
         # object.__setattr__ bypasses nn.Module registration on purpose.
         object.__setattr__(self, 'base_models', bases)
         for base in self.base_models.values():
@@ -144,27 +156,36 @@ class TECAlgorithm(BaseSelfSupervisor):
 
         Args:
             inputs (torch.Tensor): Images, B x C_in x H x W (the same view
-                goes to the base model and, masked, to the new model).
+                goes to the base model and, masked ``num_masks`` times, to
+                the new model).
             data_samples (List[DataSample]): Unused.
 
         Returns:
-            Dict[str, torch.Tensor]: ``loss_fea`` and ``loss_att``.
+            Dict[str, torch.Tensor]: ``loss_fea`` and ``loss_att``, each the
+            mean over the masked views.
         """
-        n = len(self.base_models)
+        n, views = len(self.base_models), self.num_masks
         if len(inputs) < n:
             raise ValueError(f'a batch of {len(inputs)} images cannot be '
                              f'shared by {n} base models; raise the batch '
                              'size')
-        feats, mask, ids_restore = self.backbone(inputs)
-        parts = zip(
-            self.base_models.items(), inputs.tensor_split(n),
-            zip(*(f.tensor_split(n) for f in feats)), mask.tensor_split(n),
-            ids_restore.tensor_split(n))
+        # One backbone pass over the views, view-major: V*B images.
+        outputs = self.backbone(inputs.repeat(views, 1, 1, 1))
+
+        def by_base(x: torch.Tensor) -> tuple:
+            """V*B x ... -> per base part: V*B_part x ... (view-major)."""
+            return tuple(p.flatten(0, 1) for p in x.unflatten(
+                0, (views, len(inputs))).tensor_split(n, dim=1))
+
+        feats = zip(*(by_base(f) for f in outputs[0]))
+        parts = zip(self.base_models.items(), inputs.tensor_split(n), feats,
+                    by_base(outputs[1]), by_base(outputs[2]))
         losses: Dict[str, torch.Tensor] = {}
         for (name, base), images, part_feats, part_mask, part_ids in parts:
-            part = self.head.loss(
-                self.neck(part_feats, name), part_ids, part_mask,
-                base(images), name)
+            targets = {k: v.repeat(views, *[1] * (v.dim() - 1))
+                       for k, v in base(images).items()}
+            part = self.head.loss(self.neck(part_feats, name), part_ids,
+                                  part_mask, targets, name)
             share = len(images) / len(inputs)
             for key, value in part.items():
                 losses[key] = losses.get(key, 0.) + share * value

@@ -190,3 +190,35 @@ def test_new_model_init_does_not_depend_on_the_base(tmp_path):
     # a deeper base draws more numbers when built; the new model is the same
     assert states[0].keys() == states[1].keys()
     assert all(torch.equal(states[0][k], states[1][k]) for k in states[0])
+
+
+def test_multi_mask_is_the_mean_of_single_masks_with_one_base_pass(
+        mae_checkpoint, tmp_path):
+    ibot = str(tmp_path / 'ibot.pth')
+    write_mae_checkpoint(ibot)
+    torch.manual_seed(0)
+    single = MODELS.build(two_base_cfg(mae_checkpoint[0], ibot))
+    multi = MODELS.build(dict(two_base_cfg(mae_checkpoint[0], ibot),
+                              num_masks=3))
+    multi.load_state_dict(single.state_dict())
+    seen = []
+    for base in multi.base_models.values():
+        base.register_forward_hook(lambda m, args, out: seen.append(args[0]))
+    images = torch.randn(5, 3, IMG, IMG)
+    # the masks of the 3 views are the next 3 single steps' masks
+    torch.manual_seed(1)
+    views = [single.loss(images, None) for _ in range(3)]
+    torch.manual_seed(1)
+    losses = multi.loss(images, None)
+    assert views[0]['loss_fea'] != views[1]['loss_fea']  # masks differ
+    for key in ('loss_fea', 'loss_att'):
+        torch.testing.assert_close(losses[key],
+                                   sum(v[key] for v in views) / 3)
+    # each base saw its part of the batch once, not once per view
+    assert [len(x) for x in seen] == [3, 2]
+    torch.testing.assert_close(torch.cat(seen), images)
+
+
+def test_num_masks_must_be_a_positive_integer(mae_checkpoint):
+    with pytest.raises(ValueError, match=r'model.num_masks=0 must be'):
+        MODELS.build(dict(tiny_tec_cfg(mae_checkpoint[0]), num_masks=0))

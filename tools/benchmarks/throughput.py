@@ -1,5 +1,5 @@
 """Training-step throughput of TEC against MMPretrain's MAE on the same
-backbone and batch: interleaved repetitions, median img/s and the ratio.
+backbone and batch: interleaved repetitions, median speed and the ratio.
 
 One step is forward, backward and optimizer (``train_step``). The base model
 of TEC is a random ViT of the new model's size written in MMPretrain's
@@ -7,25 +7,39 @@ format (its weights do not change the cost). Peak memory is CUDA's
 ``max_memory_allocated`` on a GPU; on a CPU it is not measured (torch keeps
 no allocator statistics there).
 
+Speed is masked views per second: for MAE and single-mask TEC the images
+per second; TEC with ``--num-masks M`` trains M masked views of each image
+per step (the base runs once per image), so its views per second are M
+times its images per second. Each step's FLOPs are counted once
+(:class:`FlopCounterMode`, a multiply-add is 2 FLOPs); with a peak
+(``--peak-tflops``, or known for the GPU: H100/H200 dense bf16) the model
+FLOPs utilisation (MFU) is printed too.
+
 Usage:
     python tools/benchmarks/throughput.py [--size tiny|vit-b] [--batch N]
         [--reps 5] [--warmup 2] [--bf16] [--base-bf16]
+        [--num-masks M ...] [--peak-tflops T]
 
-``--base-bf16`` adds a third model to the interleaving: TEC whose frozen
-base runs in bfloat16 (``target_generator.autocast_dtype='bfloat16'``).
+``--bf16`` autocasts in bfloat16: MMEngine's ``AmpOptimWrapper`` on a GPU
+(the path of the configs' ``optim_wrapper``), ``tec_mm.BF16OptimWrapper``
+on a CPU. ``--base-bf16`` adds TEC whose frozen base runs in bfloat16
+(``target_generator.autocast_dtype='bfloat16'``) for each M.
 """
 import argparse
+import logging
 import os.path as osp
 import statistics
 import time
 import warnings
-from typing import Dict, Optional
+from typing import Dict, List, Optional
 
 warnings.filterwarnings('ignore', message='pkg_resources is deprecated')
 
 import mmpretrain  # noqa: E402
 import torch  # noqa: E402
+from torch.utils.flop_counter import FlopCounterMode  # noqa: E402
 from mmengine.config import Config  # noqa: E402
+from mmengine.logging import MMLogger  # noqa: E402
 from mmengine.optim import build_optim_wrapper  # noqa: E402
 from mmengine.registry import init_default_scope  # noqa: E402
 from mmpretrain.models import VisionTransformer  # noqa: E402
@@ -42,10 +56,11 @@ SIZES = {
                        'mae_vit-base-p16_8xb512-amp-coslr-300e_in1k.py'),
               'configs/tec_vitb_mae.py', 8),
 }
+PEAK_BF16_TFLOPS = {'H100': 989., 'H200': 989.}  # dense, SXM
 
 
 def build(config: str, base: VisionTransformer, device: str, bf16: bool,
-          base_dtype: Optional[str] = None):
+          base_dtype: Optional[str] = None, num_masks: int = 1):
     """Model and optimizer wrapper of a pretraining config."""
     cfg = Config.fromfile(osp.join(ROOT, config))
     init_default_scope('tec_mm')
@@ -54,10 +69,13 @@ def build(config: str, base: VisionTransformer, device: str, bf16: bool,
         model_cfg['target_generator'] = dict(
             model_cfg['target_generator'], checkpoint=base,
             autocast_dtype=base_dtype)
+        model_cfg['num_masks'] = num_masks
     model = MODELS.build(model_cfg).to(device)
     model.init_weights()
     wrapper = dict(type='OptimWrapper', optimizer=cfg.optim_wrapper.optimizer)
-    if bf16:
+    if bf16 and device == 'cuda':
+        wrapper.update(type='AmpOptimWrapper', dtype='bfloat16')
+    elif bf16:
         wrapper['type'] = 'tec_mm.BF16OptimWrapper'
     return model, build_optim_wrapper(model, wrapper), cfg
 
@@ -71,6 +89,24 @@ def random_base(tec_cfg: Config) -> VisionTransformer:
         in_channels=backbone.get('in_channels', 3))
 
 
+def arm_names(num_masks: List[int], base_bf16: bool) -> list:
+    """(name, config index, base dtype, M) of each interleaved arm."""
+    arms = [('MAE', 0, None, 1)]
+    for m in num_masks:
+        name = 'TEC' if m == 1 else f'TEC, {m} masks'
+        arms.append((name, 1, None, m))
+        if base_bf16:
+            arms.append((name + ', bf16 base', 1, 'bfloat16', m))
+    return arms
+
+
+def step_flops(model, wrapper, data) -> float:
+    """FLOPs of one training step as torch counts them."""
+    with FlopCounterMode(display=False) as counter:
+        model.train_step(data, wrapper)
+    return counter.get_total_flops()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument('--size', choices=sorted(SIZES), default='tiny')
@@ -81,23 +117,35 @@ def main() -> None:
                         help='bfloat16 autocast (CPU or GPU)')
     parser.add_argument('--base-bf16', action='store_true',
                         help='also TEC with its frozen base in bfloat16')
+    parser.add_argument('--num-masks', type=int, nargs='+', default=[1],
+                        help='masked views per image of the TEC arms')
+    parser.add_argument('--peak-tflops', type=float,
+                        help='peak of the device, for MFU (default: known '
+                        'for H100/H200 in bf16)')
     args = parser.parse_args()
+    MMLogger.get_current_instance().setLevel(logging.WARNING)  # init logs
     device = 'cuda' if torch.cuda.is_available() else 'cpu'
-    mae_config, tec_config, batch = SIZES[args.size]
-    batch = args.batch or batch
-    base = random_base(Config.fromfile(osp.join(ROOT, tec_config)))
-    arms = [('MAE', mae_config, None), ('TEC', tec_config, None)]
-    if args.base_bf16:
-        arms.append(('TEC, bf16 base', tec_config, 'bfloat16'))
-    runs = {name: build(config, base, device, args.bf16, dtype)
-            for name, config, dtype in arms}
-    backbone = runs['TEC'][2].model.backbone
+    device_name = torch.cuda.get_device_name() if device == 'cuda' else \
+        f'CPU ({torch.get_num_threads()} threads)'
+    peak = args.peak_tflops or next(
+        (v for k, v in PEAK_BF16_TFLOPS.items()
+         if args.bf16 and k in device_name), None)
+    configs = SIZES[args.size][:2]
+    batch = args.batch or SIZES[args.size][2]
+    base = random_base(Config.fromfile(osp.join(ROOT, configs[1])))
+    runs = {name: (*build(configs[i], base, device, args.bf16, dtype, m)[:2],
+                   m)
+            for name, i, dtype, m in arm_names(args.num_masks,
+                                                args.base_bf16)}
+    backbone = Config.fromfile(osp.join(ROOT, configs[1])).model.backbone
     shape = (batch, backbone.get('in_channels', 3), backbone.img_size,
              backbone.img_size)
     data = dict(inputs=torch.randint(0, 256, shape, dtype=torch.uint8),
                 data_samples=[DataSample() for _ in range(batch)])
+    flops = {name: step_flops(model, wrapper, data)
+             for name, (model, wrapper, _) in runs.items()}
     times: Dict[str, list] = {name: [] for name in runs}
-    peak: Dict[str, float] = {}
+    memory: Dict[str, float] = {}
     for rep in range(args.warmup + args.reps):
         for name, (model, wrapper, _) in runs.items():  # interleaved
             if device == 'cuda':
@@ -107,19 +155,22 @@ def main() -> None:
             model.train_step(data, wrapper)
             if device == 'cuda':
                 torch.cuda.synchronize()
-                peak[name] = torch.cuda.max_memory_allocated() / 2**30
+                memory[name] = torch.cuda.max_memory_allocated() / 2**30
             if rep >= args.warmup:
                 times[name].append(time.perf_counter() - start)
-    device_name = torch.cuda.get_device_name() if device == 'cuda' else \
-        f'CPU ({torch.get_num_threads()} threads)'
     print(f'{args.size}, batch {batch}, {device_name}, '
           f'{"bf16" if args.bf16 else "fp32"}, median of {args.reps}')
-    speed = {name: batch / statistics.median(t) for name, t in times.items()}
-    for name, value in speed.items():
-        memory = f', peak {peak[name]:.2f} GiB' if name in peak else ''
-        print(f'{name}: {value:.1f} img/s{memory}')
+    speed = {}
+    for name, (_, _, m) in runs.items():
+        step = statistics.median(times[name])
+        speed[name] = batch * m / step
+        extra = f', peak {memory[name]:.2f} GiB' if name in memory else ''
+        if peak:
+            extra += f', MFU {flops[name] / step / (peak * 1e12):.1%}'
+        print(f'{name}: {speed[name]:.1f} views/s, '
+              f'{flops[name] / (batch * m) / 1e9:.4g} GFLOP per view{extra}')
     for name in list(speed)[1:]:
-        print(f'{name} / MAE: {speed[name] / speed["MAE"]:.2f}x')
+        print(f'{name} / MAE: {speed[name] / speed["MAE"]:.2f}x per view')
 
 
 if __name__ == '__main__':
