@@ -27,7 +27,6 @@ from typing import Dict, List, Tuple
 
 import numpy as np
 from PIL import Image
-from pycocotools import mask as mask_utils
 
 FASHION_CLASSES = ('T-shirt/top', 'Trouser', 'Pullover', 'Dress', 'Coat',
                    'Sandal', 'Shirt', 'Sneaker', 'Bag', 'Ankle boot')
@@ -142,6 +141,8 @@ def coco_instances(scenes: List[Scene], split: str) -> Dict:
     Returns:
         dict: ``images``, ``annotations`` and ``categories`` (ids 1-10).
     """
+    from pycocotools import mask as mask_utils  # MMDetection's; COCO only
+
     images, annotations = [], []
     for i, scene in enumerate(scenes):
         height, width = scene.image.shape
