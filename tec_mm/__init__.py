@@ -2,8 +2,9 @@
 
 Packages: ``tec`` (the paper's parts), ``base_models`` (checkpoint formats),
 ``export`` (plain-ViT export), ``downstream`` (fine-tuning, MMSeg, MMDet
-parts), ``engine`` (hooks, precision, checkpoint I/O, launch), ``datasets``
-(checked image loading) and ``demo`` (Fashion-MNIST data and evaluation).
+parts), ``efficient_training`` (faster pretraining schedules), ``engine``
+(hooks, precision, checkpoint I/O, launch), ``datasets`` (checked image
+loading) and ``demo`` (Fashion-MNIST data and evaluation).
 Every public name is also a top-level name here.
 """
 from .engine import *  # noqa: F401,F403  (also: safe checkpoint loading)
@@ -12,6 +13,7 @@ from .base_models import *  # noqa: F401,F403
 from .tec import *  # noqa: F401,F403
 from .export import export_backbone, fold_cls_mlp, save_backbone  # noqa
 from .downstream import *  # noqa: F401,F403
+from .efficient_training import *  # noqa: F401,F403
 from .demo import *  # noqa: F401,F403
 
 __version__ = '0.1.0'
