@@ -58,6 +58,16 @@ PARAMETERS = {
     1571660,
     'configs/demo/vit-tiny-p4_fmnist_finetune.py':
     678730,
+    'configs/efficient_training/mae_vit-tiny-p4_fmnist_cyclic-lr.py':
+    788368,
+    'configs/efficient_training/tec_vit-tiny-p4_fmnist_4-masks.py':
+    1039296,
+    'configs/efficient_training/tec_vit-tiny-p4_fmnist_cyclic-lr.py':
+    1039296,
+    'configs/efficient_training/tec_vitb_mae_4-masks.py':
+    118493440,
+    'configs/efficient_training/tec_vitb_mae_cyclic-lr.py':
+    118493440,
     'configs/sustainability/mae_vit-tiny-p4_fmnist-30k.py':
     788368,
     'configs/sustainability/tec_vit-tiny-p4_fmnist-30k.py':

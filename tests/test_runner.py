@@ -11,6 +11,7 @@ import time
 
 import pytest
 import torch
+from mmengine.config import Config
 
 from tec_mm.demo import DEBIAN_FASHION_MNIST
 from tec_mm.engine import cpu_bf16_autocast, load_checkpoint_file
@@ -252,4 +253,29 @@ def test_full_size_config_on_tiny_data(tmp_path):
         res.stderr
     losses = logged_losses(work_dir)
     assert [it for it, _ in losses] == [1, 2]
+    assert all(math.isfinite(v) for _, row in losses for v in row.values())
+
+
+EFFICIENT = osp.join(ROOT, 'configs/efficient_training/')
+
+
+@pytest.mark.parametrize('name', ['mae_vit-tiny-p4_fmnist_cyclic-lr.py',
+                                  'tec_vit-tiny-p4_fmnist_cyclic-lr.py'])
+def test_cyclic_lr_configs_train_on_triangles(mae_base, tmp_path, name):
+    work_dir = str(tmp_path / 'cyclic')
+    base = [f'model.target_generator.checkpoint={mae_base}'
+            ] if name.startswith('tec') else []
+    train(EFFICIENT + name, work_dir, *base, 'train_cfg.max_epochs=2')
+    lr = Config.fromfile(EFFICIENT + name).optim_wrapper.optimizer.lr
+    rows = run_rows(work_dir)
+    # one-epoch cycles of 2 iterations: lr/100, lr, lr/100, lr
+    assert [r['lr'] for r in rows] == pytest.approx([lr / 100, lr] * 2)
+
+
+def test_four_mask_config_trains(mae_base, tmp_path):
+    work_dir = str(tmp_path / 'masks')
+    train(EFFICIENT + 'tec_vit-tiny-p4_fmnist_4-masks.py', work_dir,
+          f'model.target_generator.checkpoint={mae_base}')
+    losses = logged_losses(work_dir)
+    assert [it for it, _ in losses] == [1, 2]  # batch 8 of 16 images
     assert all(math.isfinite(v) for _, row in losses for v in row.values())
