@@ -272,9 +272,11 @@ def test_cyclic_lr_configs_train_on_triangles(mae_base, tmp_path, name):
     assert [r['lr'] for r in rows] == pytest.approx([lr / 100, lr] * 2)
 
 
-def test_four_mask_config_trains(mae_base, tmp_path):
+@pytest.mark.parametrize('name', ['tec_vit-tiny-p4_fmnist_4-masks.py',
+                                  'tec_vit-tiny-p4_fmnist_hard-masks.py'])
+def test_mask_configs_train(mae_base, tmp_path, name):
     work_dir = str(tmp_path / 'masks')
-    train(EFFICIENT + 'tec_vit-tiny-p4_fmnist_4-masks.py', work_dir,
+    train(EFFICIENT + name, work_dir,
           f'model.target_generator.checkpoint={mae_base}')
     losses = logged_losses(work_dir)
     assert [it for it, _ in losses] == [1, 2]  # batch 8 of 16 images

@@ -2,5 +2,7 @@
 configs, TEC and MAE alike."""
 from .extendable_cyclic_lr import (ExtendableCyclicLR,
                                    ExtendableCyclicParamScheduler)
+from .hard_masks import choose_hardest, hardest_noise
 
-__all__ = ['ExtendableCyclicLR', 'ExtendableCyclicParamScheduler']
+__all__ = ['ExtendableCyclicLR', 'ExtendableCyclicParamScheduler',
+           'choose_hardest', 'hardest_noise']

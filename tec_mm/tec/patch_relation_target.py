@@ -33,6 +33,10 @@ class PatchRelationTarget(VisionTransformer):
       ``top_k`` patch queries that the head-averaged CLS row ranks highest,
       against the N patch keys (CLS key dropped).
     - ``indices`` (B x K): those top-K patch indices, in [0, N).
+    - ``cls_attention`` (B x N): the CLS query's attention over the
+      patches (softmax of its row, averaged over heads), which hard-mask
+      mining (:mod:`tec_mm.efficient_training.hard_masks`) scores masks
+      with.
 
     The weights and the architecture come from ``checkpoint`` (any format
     of :mod:`tec_mm.base_models`); the position grid is resized to
@@ -172,7 +176,7 @@ class PatchRelationTarget(VisionTransformer):
         Returns:
             Dict[str, torch.Tensor]: ``feature`` (B x N x C) and, with the
             attention target, ``attention`` (B x (K+1) x H x N), both
-            float32, and ``indices`` (B x K). Ordinary tensors without grad,
+            float32, ``indices`` (B x K) and ``cls_attention`` (B x N). Ordinary tensors without grad,
             usable in the losses' autograd.
         """
         autocast = contextlib.nullcontext()
@@ -249,4 +253,6 @@ class PatchRelationTarget(VisionTransformer):
         targets['attention'] = relation_logits(q, k, indices,
                                                attn.head_dims**-0.5)
         targets['indices'] = indices
+        targets['cls_attention'] = (cls_row[:, 0] * attn.head_dims**-0.5
+                                    ).softmax(dim=-1).mean(dim=1)
         return x

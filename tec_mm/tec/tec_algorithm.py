@@ -9,6 +9,7 @@ from torch import nn
 from tec_mm.registry import MODELS
 from tec_mm.engine.config_keys import check_config_keys
 from tec_mm.engine.refusal import ConfigError
+from tec_mm.efficient_training.hard_masks import hardest_noise
 from .shared_dimensions import fill_base_sizes, fill_dimensions
 
 
@@ -53,6 +54,10 @@ class TECAlgorithm(BaseSelfSupervisor):
             or a dict of them keyed by base name.
         num_masks (int): Masked views of each image per step, M. Defaults
             to 1.
+        mask_candidates (int): Hard-mask mining: candidate masks drawn per
+            view, of which the one hiding the most of the base's CLS
+            attention is trained on (:mod:`tec_mm.efficient_training.
+            hard_masks`). Defaults to 1 (plain random masks).
         data_preprocessor (dict, optional): Defaults to
             ``SelfSupDataPreprocessor``.
         init_cfg (dict | list, optional): Initialisation config.
@@ -74,11 +79,14 @@ class TECAlgorithm(BaseSelfSupervisor):
                  head: dict,
                  target_generator: Union[dict, nn.Module],
                  num_masks: int = 1,
+                 mask_candidates: int = 1,
                  data_preprocessor: Optional[dict] = None,
                  init_cfg: Optional[Union[List[dict], dict]] = None) -> None:
-        if not isinstance(num_masks, int) or num_masks < 1:
-            raise ConfigError(f'model.num_masks={num_masks!r} must be a '
-                              'positive integer')
+        for key, value in dict(num_masks=num_masks,
+                               mask_candidates=mask_candidates).items():
+            if not isinstance(value, int) or value < 1:
+                raise ConfigError(f'model.{key}={value!r} must be a '
+                                  'positive integer')
         sections = dict(backbone=backbone, neck=neck, head=head,
                         target_generator=target_generator)
         for section, cfg in sections.items():
@@ -103,7 +111,12 @@ class TECAlgorithm(BaseSelfSupervisor):
             head=head,
             data_preprocessor=data_preprocessor,
             init_cfg=init_cfg)
-        self.num_masks = num_masks
+        self.num_masks, self.mask_candidates = num_masks, mask_candidates
+        if mask_candidates > 1 and not self.head.with_attention:
+            raise ConfigError(
+                f'model.mask_candidates={mask_candidates} scores masks by the '
+                "base's attention, which this model does not use "
+                '(model.head.attention_loss is None); leave it at 1')
         # object.__setattr__ bypasses nn.Module registration on purpose.
         object.__setattr__(self, 'base_models', bases)
         for base in self.base_models.values():
@@ -169,23 +182,32 @@ class TECAlgorithm(BaseSelfSupervisor):
             raise ValueError(f'a batch of {len(inputs)} images cannot be '
                              f'shared by {n} base models; raise the batch '
                              'size')
+        parts = inputs.tensor_split(n)
+        targets = [{k: v.repeat(views, *[1] * (v.dim() - 1))
+                    for k, v in base(images).items()}
+                   for base, images in zip(self.base_models.values(), parts)]
+        noise = None
+        if self.mask_candidates > 1:
+            noise = hardest_noise(
+                torch.cat([t['cls_attention'].unflatten(0, (views, -1))
+                           for t in targets], dim=1).flatten(0, 1),
+                self.mask_candidates, self.backbone.mask_ratio)
         # One backbone pass over the views, view-major: V*B images.
-        outputs = self.backbone(inputs.repeat(views, 1, 1, 1))
+        feats, mask, ids = self.backbone(inputs.repeat(views, 1, 1, 1),
+                                         noise=noise)
 
         def by_base(x: torch.Tensor) -> tuple:
             """V*B x ... -> per base part: V*B_part x ... (view-major)."""
             return tuple(p.flatten(0, 1) for p in x.unflatten(
                 0, (views, len(inputs))).tensor_split(n, dim=1))
 
-        feats = zip(*(by_base(f) for f in outputs[0]))
-        parts = zip(self.base_models.items(), inputs.tensor_split(n), feats,
-                    by_base(outputs[1]), by_base(outputs[2]))
         losses: Dict[str, torch.Tensor] = {}
-        for (name, base), images, part_feats, part_mask, part_ids in parts:
-            targets = {k: v.repeat(views, *[1] * (v.dim() - 1))
-                       for k, v in base(images).items()}
+        for name, images, part_targets, part_feats, part_mask, part_ids in zip(
+                self.base_models, parts, targets,
+                zip(*(by_base(f) for f in feats)), by_base(mask),
+                by_base(ids)):
             part = self.head.loss(self.neck(part_feats, name), part_ids,
-                                  part_mask, targets, name)
+                                  part_mask, part_targets, name)
             share = len(images) / len(inputs)
             for key, value in part.items():
                 losses[key] = losses.get(key, 0.) + share * value

@@ -81,6 +81,36 @@ class TECViT(MAEViT):
         self.cls_mlp = cls_mlp(self.embed_dims,
                                cls_mlp_ratio * self.embed_dims)
 
+    def random_masking(
+        self,
+        x: torch.Tensor,
+        mask_ratio: float = 0.75,
+        noise: Optional[torch.Tensor] = None
+    ) -> Tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+        """MAE's masking: of each image, the ``mask_ratio`` of the patches
+        with the largest noise are masked.
+
+        Args:
+            x (torch.Tensor): Patch tokens, B x N x C.
+            mask_ratio (float): Share of masked patches.
+            noise (torch.Tensor, optional): B x N; uniform in [0, 1) when
+                None (as MAE draws it).
+
+        Returns:
+            Tuple[torch.Tensor, torch.Tensor, torch.Tensor]: the visible
+            tokens B x N_vis x C (in the order of increasing noise), the
+            mask B x N (1 = masked) and ``ids_restore`` B x N (the rank of
+            each patch's noise).
+        """
+        B, N, C = x.shape
+        if noise is None:
+            noise = torch.rand(B, N, device=x.device)
+        visible = int(N * (1 - mask_ratio))
+        ids_shuffle = noise.argsort(dim=1)
+        ids_restore = ids_shuffle.argsort(dim=1)
+        x = x.gather(1, ids_shuffle[:, :visible, None].expand(-1, -1, C))
+        return x, (ids_restore >= visible).to(x.dtype), ids_restore
+
     def cls_embedding(self) -> torch.Tensor:
         """The CLS token after the input adapter, 1 x 1 x C."""
         return self.cls_mlp(self.cls_token)
@@ -88,7 +118,8 @@ class TECViT(MAEViT):
     def forward(
         self,
         x: torch.Tensor,
-        mask: Optional[bool] = True
+        mask: Optional[bool] = True,
+        noise: Optional[torch.Tensor] = None
     ) -> Union[Tuple[List[torch.Tensor], torch.Tensor, torch.Tensor],
                Tuple[torch.Tensor, ...]]:
         """Encode images, with random masking or without.
@@ -98,6 +129,9 @@ class TECViT(MAEViT):
             mask (bool, optional): Mask patches (pretraining) when True;
                 plain ViT features as :class:`VisionTransformer` when
                 None/False.
+            noise (torch.Tensor, optional): B x N scores choosing the masked
+                patches (see :meth:`random_masking`); uniform noise when
+                None.
 
         Returns:
             With masking, ``(outs, mask, ids_restore)``: ``outs`` a list of
@@ -116,7 +150,7 @@ class TECViT(MAEViT):
         x = x + pos_embed[:, 1:]
         if mask:
             x, patch_mask, ids_restore = self.random_masking(
-                x, self.mask_ratio)
+                x, self.mask_ratio, noise)
         cls_token = self.cls_embedding() + pos_embed[:, :1]
         x = torch.cat([cls_token.expand(B, -1, -1), x], dim=1)
 

@@ -38,6 +38,12 @@ def test_mae_format_matches_reference_vit(mae_checkpoint):
     torch.testing.assert_close(
         out['attention'], expected_att, atol=1e-5, rtol=0)
 
+    # cls_attention: the CLS query's softmax over the 16 patch keys, averaged
+    # over the heads
+    expected_cls = ref_logits[-1][:, :, 0, 1:].softmax(-1).mean(1)
+    torch.testing.assert_close(out['cls_attention'], expected_cls,
+                               atol=1e-6, rtol=0)
+
 
 def test_last_layers_one_is_last_block(mae_checkpoint):
     path, ref = mae_checkpoint
