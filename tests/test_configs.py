@@ -64,13 +64,19 @@ PARAMETERS = {
     1039296,
     'configs/efficient_training/tec_vit-tiny-p4_fmnist_cyclic-lr.py':
     1039296,
+    'configs/efficient_training/tec_vit-tiny-p4_fmnist_efficient.py':
+    1039296,
     'configs/efficient_training/tec_vit-tiny-p4_fmnist_hard-masks.py':
+    1039296,
+    'configs/efficient_training/tec_vit-tiny-p4_fmnist_progressive.py':
     1039296,
     'configs/efficient_training/tec_vitb_mae_4-masks.py':
     118493440,
     'configs/efficient_training/tec_vitb_mae_cyclic-lr.py':
     118493440,
     'configs/efficient_training/tec_vitb_mae_hard-masks.py':
+    118493440,
+    'configs/efficient_training/tec_vitb_mae_progressive.py':
     118493440,
     'configs/sustainability/mae_vit-tiny-p4_fmnist-30k.py':
     788368,

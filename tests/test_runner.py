@@ -281,3 +281,34 @@ def test_mask_configs_train(mae_base, tmp_path, name):
     losses = logged_losses(work_dir)
     assert [it for it, _ in losses] == [1, 2]  # batch 8 of 16 images
     assert all(math.isfinite(v) for _, row in losses for v in row.values())
+
+
+def test_progression_changes_the_pipeline_at_its_stages(mae_base, tmp_path):
+    out = train(EFFICIENT + 'tec_vit-tiny-p4_fmnist_progressive.py',
+                str(tmp_path / 'progressive'),
+                f'model.target_generator.checkpoint={mae_base}',
+                'train_cfg.max_epochs=2')
+    assert ("Progressive stage from epoch 1: {'RandomResizedCrop': "
+            "{'scale': 16, 'crop_ratio_range': (0.8, 1.0)}}") in out
+    assert "from epoch 2: {'RandomResizedCrop': {'scale': 20" in out
+
+
+def test_all_strategies_resumed_mid_progression_match_the_straight_run(
+        mae_base, tmp_path):
+    """Cyclic lr, progressive resolution, hard masks and 2 views: a run of
+    1 epoch extended to 2 on resume (so at the next stage) gives the
+    2-epoch run's losses and lrs."""
+    config = EFFICIENT + 'tec_vit-tiny-p4_fmnist_efficient.py'
+    base = f'model.target_generator.checkpoint={mae_base}'
+    straight = str(tmp_path / 'straight')
+    train(config, straight, base, 'train_cfg.max_epochs=2')
+    expected = {row['iter']: row for row in run_rows(straight)}
+    split = str(tmp_path / 'split')
+    train(config, split, base)
+    train(config, split, base, 'train_cfg.max_epochs=2', resume=True)
+    resumed = run_rows(split)
+    assert [row['iter'] for row in resumed] == [3, 4]
+    for row in resumed:
+        for key in ('loss', 'loss_fea', 'loss_att', 'lr'):
+            assert row[key] == pytest.approx(expected[row['iter']][key],
+                                             rel=1e-6, abs=1e-9), key

@@ -3,6 +3,7 @@ configs, TEC and MAE alike."""
 from .extendable_cyclic_lr import (ExtendableCyclicLR,
                                    ExtendableCyclicParamScheduler)
 from .hard_masks import choose_hardest, hardest_noise
+from .progressive_resolution import ProgressiveResolutionHook
 
 __all__ = ['ExtendableCyclicLR', 'ExtendableCyclicParamScheduler',
-           'choose_hardest', 'hardest_noise']
+           'ProgressiveResolutionHook', 'choose_hardest', 'hardest_noise']

@@ -33,6 +33,9 @@ class PatchRelationTarget(VisionTransformer):
       ``top_k`` patch queries that the head-averaged CLS row ranks highest,
       against the N patch keys (CLS key dropped).
     - ``indices`` (B x K): those top-K patch indices, in [0, N).
+      At an input size other than ``img_size`` the grid follows the input
+      (position embeddings interpolated) and K scales with the patch count
+      (:meth:`top_k_at`).
     - ``cls_attention`` (B x N): the CLS query's attention over the
       patches (softmax of its row, averaged over heads), which hard-mask
       mining (:mod:`tec_mm.efficient_training.hard_masks`) scores masks
@@ -160,6 +163,20 @@ class PatchRelationTarget(VisionTransformer):
             f'{dropped}',
             logger='current')
 
+    def top_k_at(self, num_patches: int) -> int:
+        """K at an input of ``num_patches`` patches: ``top_k`` at the
+        training grid, scaled with the patch count at another (a progressive
+        resolution schedule), at least 1.
+
+        Args:
+            num_patches (int): Patches of the current input, N.
+
+        Returns:
+            int: ``max(1, round(top_k * N / N_train))``.
+        """
+        full = self.patch_resolution[0] * self.patch_resolution[1]
+        return max(1, round(self.top_k * num_patches / full))
+
     def init_weights(self) -> None:
         """Nothing to initialise: the weights come from ``checkpoint``."""
 
@@ -249,7 +266,8 @@ class PatchRelationTarget(VisionTransformer):
 
         cls_row = relation_logits(q, k, q.new_zeros(B, 0, dtype=torch.long),
                                   1.)  # B x 1 x H x N
-        indices = cls_row[:, 0].mean(dim=1).topk(self.top_k, dim=-1).indices
+        indices = cls_row[:, 0].mean(dim=1).topk(
+            self.top_k_at(L - 1), dim=-1).indices
         targets['attention'] = relation_logits(q, k, indices,
                                                attn.head_dims**-0.5)
         targets['indices'] = indices

@@ -1,4 +1,5 @@
 """TEC's feature and attention decoders, which share their blocks."""
+import math
 from typing import List, Optional, Sequence, Tuple, Union
 
 import torch
@@ -132,11 +133,31 @@ class TECDecoder(BaseModule):
             if branch is not None:
                 nn.init.normal_(branch.mask_token, std=.02)
 
+    def pos_embed_at(self, num_patches: int) -> torch.Tensor:
+        """The fixed 2-D sin-cos position embedding of a square grid of
+        ``num_patches`` patches (the training grid's, or another one under
+        a progressive resolution schedule).
+
+        Args:
+            num_patches (int): N, a square number.
+
+        Returns:
+            torch.Tensor: 1 x (1+N) x C_dec, CLS position first (zeros).
+        """
+        if num_patches == self.pos_embed.shape[1] - 1:
+            return self.pos_embed
+        side = math.isqrt(num_patches)
+        if side * side != num_patches:
+            raise ValueError(f'{num_patches} patches are not a square grid')
+        return build_2d_sincos_position_embedding(
+            side, self.pos_embed.shape[-1],
+            cls_token=True).float().to(self.pos_embed.device)
+
     def _decode(self, branch: DecoderInput, x: torch.Tensor,
                 ids_restore: torch.Tensor) -> torch.Tensor:
         """Embed, unshuffle, add position, shared blocks, LayerNorm."""
         x = unshuffle(branch.embed(x), branch.mask_token, ids_restore)
-        x = x + self.pos_embed
+        x = x + self.pos_embed_at(ids_restore.shape[1]).to(x.dtype)
         for block in self.blocks:
             x = block(x)
         return branch.ln(x)

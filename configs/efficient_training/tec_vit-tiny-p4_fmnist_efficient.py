@@ -1,0 +1,15 @@
+# The demo's TEC step with every efficient-training part: progressive
+# resolution and augmentation, the extendable cyclic learning rate,
+# hard-mask mining (4 candidates) and 2 masked views per image (128 images
+# per step).
+_base_ = ['./tec_vit-tiny-p4_fmnist_progressive.py']
+model = dict(num_masks=2, mask_candidates=4)
+train_dataloader = dict(batch_size=128)
+param_scheduler = [
+    dict(
+        type='ExtendableCyclicLR',
+        period=1,
+        eta_min_ratio=0.01,
+        by_epoch=True,
+        convert_to_iter_based=True)
+]
