@@ -60,6 +60,8 @@ PARAMETERS = {
     678730,
     'configs/efficient_training/mae_vit-tiny-p4_fmnist_cyclic-lr.py':
     788368,
+    'configs/efficient_training/mae_vit-tiny-p4_fmnist_progressive.py':
+    788368,
     'configs/efficient_training/tec_vit-tiny-p4_fmnist_4-masks.py':
     1039296,
     'configs/efficient_training/tec_vit-tiny-p4_fmnist_cyclic-lr.py':

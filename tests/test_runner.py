@@ -283,10 +283,13 @@ def test_mask_configs_train(mae_base, tmp_path, name):
     assert all(math.isfinite(v) for _, row in losses for v in row.values())
 
 
-def test_progression_changes_the_pipeline_at_its_stages(mae_base, tmp_path):
-    out = train(EFFICIENT + 'tec_vit-tiny-p4_fmnist_progressive.py',
-                str(tmp_path / 'progressive'),
-                f'model.target_generator.checkpoint={mae_base}',
+@pytest.mark.parametrize('method', ['mae', 'tec'])
+def test_progression_changes_the_pipeline_at_its_stages(mae_base, tmp_path,
+                                                        method):
+    base = [f'model.target_generator.checkpoint={mae_base}'
+            ] if method == 'tec' else []
+    out = train(EFFICIENT + f'{method}_vit-tiny-p4_fmnist_progressive.py',
+                str(tmp_path / 'progressive'), *base,
                 'train_cfg.max_epochs=2')
     assert ("Progressive stage from epoch 1: {'RandomResizedCrop': "
             "{'scale': 16, 'crop_ratio_range': (0.8, 1.0)}}") in out

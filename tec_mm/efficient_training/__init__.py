@@ -4,6 +4,8 @@ from .extendable_cyclic_lr import (ExtendableCyclicLR,
                                    ExtendableCyclicParamScheduler)
 from .hard_masks import choose_hardest, hardest_noise
 from .progressive_resolution import ProgressiveResolutionHook
+from .resizable_mae import ResizableMAEPretrainDecoder, ResizableMAEViT
 
 __all__ = ['ExtendableCyclicLR', 'ExtendableCyclicParamScheduler',
-           'ProgressiveResolutionHook', 'choose_hardest', 'hardest_noise']
+           'ProgressiveResolutionHook', 'ResizableMAEPretrainDecoder',
+           'ResizableMAEViT', 'choose_hardest', 'hardest_noise']

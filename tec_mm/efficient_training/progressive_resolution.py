@@ -7,6 +7,8 @@ from typing import Dict, List, Optional
 from mmengine.dataset import Compose
 from mmengine.hooks import Hook
 from mmengine.logging import print_log
+from mmpretrain.models import MAEViT
+from mmpretrain.models.necks import MAEPretrainDecoder
 
 from tec_mm.engine.refusal import ConfigError
 from tec_mm.registry import HOOKS, TRANSFORMS
@@ -37,6 +39,8 @@ class ProgressiveResolutionHook(Hook):
     embeddings to the current grid, the TEC decoders take the sin-cos
     embedding of that grid, the base's K scales with the patch count
     (:meth:`PatchRelationTarget.top_k_at`) and the mask keeps its ratio.
+    MMPretrain's MAE takes :class:`ResizableMAEViT` and
+    :class:`ResizableMAEPretrainDecoder` for that (its own are refused).
     The batch size stays that of the config: a changed epoch length would
     move every iteration-based schedule.
 
@@ -89,6 +93,17 @@ class ProgressiveResolutionHook(Hook):
             raise ConfigError(
                 'ProgressiveResolutionHook needs a dataset with its own '
                 'pipeline at train_dataloader.dataset.pipeline')
+        model = getattr(runner.model, 'module', runner.model)
+        fixed = [f'model.{name} ({cls.__name__})'
+                 for name, cls in (('backbone', MAEViT),
+                                   ('neck', MAEPretrainDecoder))
+                 if type(getattr(model, name, None)) is cls]
+        if fixed:
+            raise ConfigError(
+                'ProgressiveResolutionHook cannot change the grid of '
+                f'{" and ".join(fixed)}: it adds the training grid\'s '
+                "position embedding to every input; use type="
+                "'ResizableMAEViT' and 'ResizableMAEPretrainDecoder'")
         self.pipeline = copy.deepcopy(list(pipeline))
         types = {t['type'] for t in self.pipeline}
         for stage in self.stages:

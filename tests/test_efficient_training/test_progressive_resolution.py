@@ -75,3 +75,18 @@ def test_model_follows_the_grid(mae_checkpoint, size, patches, k):
     assert mask.sum(1).tolist() == [patches - int(patches * 0.25)] * 2
     losses = model.loss(images, None)
     assert all(torch.isfinite(v) for v in losses.values())
+
+
+def test_maes_fixed_grid_is_refused_before_training(tmp_path):
+    from mmengine.config import Config
+    from mmengine.runner import Runner
+    cfg = Config.fromfile('configs/efficient_training/'
+                          'mae_vit-tiny-p4_fmnist_progressive.py')
+    cfg.model.backbone.type = 'MAEViT'
+    cfg.optim_wrapper = dict(optimizer=cfg.optim_wrapper.optimizer)  # CPU
+    cfg.train_dataloader.dataset.indices = 8
+    cfg.work_dir = str(tmp_path)
+    with pytest.raises(ValueError, match=r"cannot change the grid of "
+                       r"model.backbone \(MAEViT\): .*'ResizableMAEViT'"):
+        Runner.from_cfg(cfg).train()
+    assert not list(tmp_path.glob('*.pth'))
