@@ -72,6 +72,8 @@ def test_tec_trains_saves_and_resumes(mae_base, tmp_path):
 
     ckpt = load_checkpoint_file(osp.join(work_dir, 'epoch_1.pth'))
     assert ckpt['meta']['iter'] == 2
+    # written through a temporary file (AtomicLocalBackend), none left over
+    assert not glob.glob(osp.join(work_dir, '*.tmp-*'))
     assert 'backbone.cls_mlp.0.weight' in ckpt['state_dict']
     assert not any('target_generator' in k for k in ckpt['state_dict'])
     # the base model is not in the optimizer state either

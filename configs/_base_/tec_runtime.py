@@ -5,6 +5,11 @@ custom_imports = dict(imports=['tec_mm'], allow_failed_imports=False)
 default_scope = 'tec_mm'
 default_hooks = dict(
     logger=dict(type='LoggerHook', interval=100),
-    checkpoint=dict(type='CheckpointHook', interval=1, max_keep_ckpts=3))
+    # atomic_local: tec_mm.engine.AtomicLocalBackend, temporary file + rename
+    checkpoint=dict(
+        type='CheckpointHook',
+        interval=1,
+        max_keep_ckpts=3,
+        backend_args=dict(backend='atomic_local')))
 randomness = dict(seed=0, diff_rank_seed=True)
 custom_hooks = [dict(type='NonFiniteLossHook'), dict(type='RandomStateHook')]

@@ -1,4 +1,5 @@
-from .atomic_save import save_atomically
+from .atomic_save import (AtomicLocalBackend, replaced_on_success,
+                          save_atomically)
 from .bf16_optim_wrapper import BF16OptimWrapper
 from .checkpoint_loading import SAFE_CHECKPOINT_GLOBALS, load_checkpoint_file
 from .config_keys import check_config_keys
@@ -13,7 +14,7 @@ from .resume_checkpoint import find_resume_checkpoint, is_complete_checkpoint
 
 __all__ = [
     'ConfigError', 'InputError', 'MissingInput', 'NonFiniteLoss', 'Refusal',
-    'run_main',
+    'run_main', 'AtomicLocalBackend', 'replaced_on_success',
     'BF16OptimWrapper', 'cpu_bf16_autocast',
     'NonFiniteLossHook',
     'RandomStateHook', 'SAFE_CHECKPOINT_GLOBALS',
