@@ -16,8 +16,9 @@ what is missing):
     queries: 50000-59999), never on the test split.
 ``arms``
     Seeds 0 and 1: MAE base (E1), MAE continued to E1 + E1/3, TEC for E1/3
-    from the base; seed 0: MAE continued to 2 E1, the three ablations, and
-    our extension (TEC starting from the base's weights).
+    from the base; seed 0: MAE continued to 2 E1, the three ablations, our
+    extension (TEC starting from the base's weights) and TEC for E1 epochs
+    (as long as the base).
 
 Every encoder is fine-tuned end to end on all 60k training images with
 one recipe (``configs/sustainability/vit-tiny-p4_fmnist-60k_finetune.py``,
@@ -131,6 +132,7 @@ def stage_arms(bench: Benchmark, e1: int, only: List[str]) -> None:
         if seed == 0:
             arms += [mae_more(base, e1)]
             arms += [tec(base, e2, v, chosen) for v in VARIANTS if v != 'TEC']
+            arms += [tec(base, e1, options=chosen)]  # TEC longer: E2 = E1
         for arm in arms:
             if not only or arm.key in only:
                 bench.measure(arm, arm.key, arm.label)
