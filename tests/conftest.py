@@ -1,3 +1,4 @@
+import os
 import warnings
 
 import pytest
@@ -13,6 +14,19 @@ def mae_checkpoint(tmp_path):
     """A random tiny ViT saved in the MAE release format: (path, reference)."""
     path = str(tmp_path / 'mae_tiny.pth')
     return path, write_mae_checkpoint(path)
+
+
+@pytest.fixture(scope='session')
+def mae_base(tmp_path_factory):
+    """The demo's MAE base after one epoch on 16 Fashion-MNIST images, by
+    tools/train.py (the runner tests' base)."""
+    from runner_utils import MAE, train
+    from tec_mm.demo import DEBIAN_FASHION_MNIST
+    if not os.path.isdir(DEBIAN_FASHION_MNIST):
+        pytest.skip('Debian package dataset-fashion-mnist not installed')
+    work_dir = str(tmp_path_factory.mktemp('mae'))
+    train(MAE, work_dir)
+    return os.path.join(work_dir, 'epoch_1.pth')
 
 
 @pytest.fixture(autouse=True)

@@ -1,7 +1,6 @@
 """End to end through tools/train.py on a handful of real Fashion-MNIST
 images: the demo's MAE base, TEC from it, a checkpoint, and --resume."""
 import glob
-import json
 import math
 import os.path as osp
 import signal
@@ -11,53 +10,16 @@ import time
 
 import pytest
 import torch
-from mmengine.config import Config
 
+from runner_utils import (ROOT, TEC, TINY, TRAIN, logged_losses, run_rows,
+                          train)
 from tec_mm.demo import DEBIAN_FASHION_MNIST
 from tec_mm.engine import cpu_bf16_autocast, load_checkpoint_file
 
-ROOT = osp.dirname(osp.dirname(osp.abspath(__file__)))
-TRAIN = osp.join(ROOT, 'tools/train.py')
-MAE = osp.join(ROOT, 'configs/demo/mae_vit-tiny-p4_fmnist.py')
-TEC = osp.join(ROOT, 'configs/demo/tec_vit-tiny-p4_fmnist.py')
 TWO_BASES = osp.join(ROOT, 'configs/demo/tec_vit-tiny-p4_fmnist_2bases.py')
-TINY = [
-    'train_dataloader.dataset.indices=16', 'train_dataloader.batch_size=8',
-    'default_hooks.logger.interval=1', 'train_cfg.max_epochs=1'
-]
-
 pytestmark = pytest.mark.skipif(
     not osp.isdir(DEBIAN_FASHION_MNIST),
     reason='Debian package dataset-fashion-mnist not installed')
-
-
-def train(config, work_dir, *options, resume=False):
-    cmd = [sys.executable, TRAIN, config, '--work-dir', work_dir]
-    cmd += ['--resume'] if resume else []
-    cmd += ['--cfg-options', *TINY, *options]
-    res = subprocess.run(cmd, capture_output=True, text=True, timeout=600)
-    assert res.returncode == 0, res.stdout[-4000:] + res.stderr[-4000:]
-    return res.stdout + res.stderr
-
-
-def logged_losses(work_dir):
-    """(iter, {loss name: value}) of every logged training iteration."""
-    rows = []
-    for path in sorted(glob.glob(osp.join(work_dir, '*/vis_data/scalars.json'))):
-        with open(path) as f:
-            for line in f:
-                entry = json.loads(line)
-                losses = {k: v for k, v in entry.items() if 'loss' in k}
-                if losses:
-                    rows.append((entry['iter'], losses))
-    return rows
-
-
-@pytest.fixture(scope='module')
-def mae_base(tmp_path_factory):
-    work_dir = str(tmp_path_factory.mktemp('mae'))
-    train(MAE, work_dir)
-    return osp.join(work_dir, 'epoch_1.pth')
 
 
 def test_tec_trains_saves_and_resumes(mae_base, tmp_path):
@@ -88,15 +50,6 @@ def test_tec_trains_saves_and_resumes(mae_base, tmp_path):
     assert [it for it, _ in resumed] == [1, 2, 3, 4]
     final = load_checkpoint_file(osp.join(work_dir, 'epoch_2.pth'))
     assert final['meta']['iter'] == 4 and final['meta']['epoch'] == 2
-
-
-def run_rows(work_dir):
-    """Every logged training row of the newest run in ``work_dir``."""
-    newest = sorted(glob.glob(osp.join(work_dir, '*/vis_data/scalars.json')))
-    if not newest:
-        return []
-    with open(newest[-1]) as f:
-        return [row for row in map(json.loads, f) if 'loss' in row]
 
 
 def test_sigkill_then_resume_matches_an_uninterrupted_run(mae_base, tmp_path):
@@ -256,64 +209,3 @@ def test_full_size_config_on_tiny_data(tmp_path):
     losses = logged_losses(work_dir)
     assert [it for it, _ in losses] == [1, 2]
     assert all(math.isfinite(v) for _, row in losses for v in row.values())
-
-
-EFFICIENT = osp.join(ROOT, 'configs/efficient_training/')
-
-
-@pytest.mark.parametrize('name', ['mae_vit-tiny-p4_fmnist_cyclic-lr.py',
-                                  'tec_vit-tiny-p4_fmnist_cyclic-lr.py'])
-def test_cyclic_lr_configs_train_on_triangles(mae_base, tmp_path, name):
-    work_dir = str(tmp_path / 'cyclic')
-    base = [f'model.target_generator.checkpoint={mae_base}'
-            ] if name.startswith('tec') else []
-    train(EFFICIENT + name, work_dir, *base, 'train_cfg.max_epochs=2')
-    lr = Config.fromfile(EFFICIENT + name).optim_wrapper.optimizer.lr
-    rows = run_rows(work_dir)
-    # one-epoch cycles of 2 iterations: lr/100, lr, lr/100, lr
-    assert [r['lr'] for r in rows] == pytest.approx([lr / 100, lr] * 2)
-
-
-@pytest.mark.parametrize('name', ['tec_vit-tiny-p4_fmnist_4-masks.py',
-                                  'tec_vit-tiny-p4_fmnist_hard-masks.py'])
-def test_mask_configs_train(mae_base, tmp_path, name):
-    work_dir = str(tmp_path / 'masks')
-    train(EFFICIENT + name, work_dir,
-          f'model.target_generator.checkpoint={mae_base}')
-    losses = logged_losses(work_dir)
-    assert [it for it, _ in losses] == [1, 2]  # batch 8 of 16 images
-    assert all(math.isfinite(v) for _, row in losses for v in row.values())
-
-
-@pytest.mark.parametrize('method', ['mae', 'tec'])
-def test_progression_changes_the_pipeline_at_its_stages(mae_base, tmp_path,
-                                                        method):
-    base = [f'model.target_generator.checkpoint={mae_base}'
-            ] if method == 'tec' else []
-    out = train(EFFICIENT + f'{method}_vit-tiny-p4_fmnist_progressive.py',
-                str(tmp_path / 'progressive'), *base,
-                'train_cfg.max_epochs=2')
-    assert ("Progressive stage from epoch 1: {'RandomResizedCrop': "
-            "{'scale': 16, 'crop_ratio_range': (0.8, 1.0)}}") in out
-    assert "from epoch 2: {'RandomResizedCrop': {'scale': 20" in out
-
-
-def test_all_strategies_resumed_mid_progression_match_the_straight_run(
-        mae_base, tmp_path):
-    """Cyclic lr, progressive resolution, hard masks and 2 views: a run of
-    1 epoch extended to 2 on resume (so at the next stage) gives the
-    2-epoch run's losses and lrs."""
-    config = EFFICIENT + 'tec_vit-tiny-p4_fmnist_efficient.py'
-    base = f'model.target_generator.checkpoint={mae_base}'
-    straight = str(tmp_path / 'straight')
-    train(config, straight, base, 'train_cfg.max_epochs=2')
-    expected = {row['iter']: row for row in run_rows(straight)}
-    split = str(tmp_path / 'split')
-    train(config, split, base)
-    train(config, split, base, 'train_cfg.max_epochs=2', resume=True)
-    resumed = run_rows(split)
-    assert [row['iter'] for row in resumed] == [3, 4]
-    for row in resumed:
-        for key in ('loss', 'loss_fea', 'loss_att', 'lr'):
-            assert row[key] == pytest.approx(expected[row['iter']][key],
-                                             rel=1e-6, abs=1e-9), key

@@ -193,8 +193,8 @@ class PatchRelationTarget(VisionTransformer):
         Returns:
             Dict[str, torch.Tensor]: ``feature`` (B x N x C) and, with the
             attention target, ``attention`` (B x (K+1) x H x N), both
-            float32, ``indices`` (B x K) and ``cls_attention`` (B x N). Ordinary tensors without grad,
-            usable in the losses' autograd.
+            float32, ``indices`` (B x K) and ``cls_attention`` (B x N).
+            Ordinary tensors without grad, usable in the losses' autograd.
         """
         autocast = contextlib.nullcontext()
         if self.autocast_dtype is not None:

@@ -90,7 +90,8 @@ def train(work_dir, epochs, resume=False):
     runner = Runner(
         model=Toy(), work_dir=str(work_dir),
         train_dataloader=dict(
-            dataset=[dict(inputs=torch.randn(2)) for _ in range(8)], batch_size=2,
+            dataset=[dict(inputs=torch.randn(2)) for _ in range(8)],
+            batch_size=2,
             sampler=dict(type='DefaultSampler', shuffle=False),
             collate_fn=dict(type='default_collate')),
         optim_wrapper=dict(optimizer=dict(type='SGD', lr=0.4)),
