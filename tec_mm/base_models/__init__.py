@@ -3,10 +3,11 @@ describe, and their position-grid conventions."""
 from .base_architecture import (BaseArchitecture, infer_architecture,
                                 resize_grid)
 from .base_checkpoint import (BaseCheckpoint, BaseCheckpointError,
-                              check_base_file, read_base_checkpoint)
+                              check_base_file, check_weight_values,
+                              read_base_checkpoint)
 
 __all__ = [
     'BaseArchitecture', 'BaseCheckpoint', 'BaseCheckpointError',
-    'check_base_file', 'infer_architecture', 'read_base_checkpoint',
+    'check_base_file', 'check_weight_values', 'infer_architecture', 'read_base_checkpoint',
     'resize_grid'
 ]

@@ -239,3 +239,28 @@ def _load_file(path: str) -> dict:
         raise BaseCheckpointError(
             f'{path}: cannot be read as a PyTorch checkpoint '
             f'({type(err).__name__}: {err})') from err
+
+
+def check_weight_values(state: Dict[str, torch.Tensor], name: str) -> None:
+    """Refuse weights that cannot make targets: not floating point (a
+    wrongly converted file) or not finite (a diverged run).
+
+    Args:
+        state (dict): The ViT weights to load.
+        name (str): The checkpoint, for the message.
+
+    Raises:
+        BaseCheckpointError: Naming the first bad tensors.
+    """
+    integral = [k for k, v in state.items() if not v.is_floating_point()]
+    if integral:
+        raise BaseCheckpointError(
+            f'{name}: {len(integral)} weight tensors are not floating point '
+            f'(e.g. {integral[0]!r}: {state[integral[0]].dtype}); a base '
+            'model needs float weights')
+    broken = [k for k, v in state.items() if not torch.isfinite(v).all()]
+    if broken:
+        raise BaseCheckpointError(
+            f'{name}: {len(broken)} weight tensors hold NaN or Inf (e.g. '
+            f'{broken[0]!r}); the run that saved it diverged: take an '
+            'earlier checkpoint')

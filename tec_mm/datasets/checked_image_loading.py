@@ -1,4 +1,5 @@
 """Image loading that stops on a corrupt or truncated file, naming it."""
+import os.path as osp
 from typing import Optional
 
 import mmcv
@@ -7,7 +8,7 @@ from mmcv.transforms import LoadImageFromFile
 from mmengine import fileio
 
 from tec_mm.registry import TRANSFORMS
-from tec_mm.engine.refusal import InputError
+from tec_mm.engine.refusal import InputError, MissingInput
 
 
 def truncation(data: bytes) -> Optional[str]:
@@ -43,9 +44,18 @@ class LoadImageChecked(LoadImageFromFile):
 
         Raises:
             InputError: The file is empty, cut short or cannot be decoded.
+            MissingInput: The file or its folder is gone.
         """
         filename = results['img_path']
-        data = fileio.get(filename, backend_args=self.backend_args)
+        try:
+            data = fileio.get(filename, backend_args=self.backend_args)
+        except FileNotFoundError:
+            folder = osp.dirname(filename)
+            gone = folder if not osp.isdir(folder) else filename
+            raise MissingInput(
+                f'image {filename} cannot be read: {gone} is gone (moved, '
+                'unmounted or deleted during the run). Restore it, then '
+                'resume the run.') from None
         problem = 'empty file' if not data else truncation(data)
         img = None
         if problem is None:

@@ -11,12 +11,13 @@ from .random_state_hook import RandomStateHook
 from .refusal import (ConfigError, InputError, MissingInput, NonFiniteLoss,
                       Refusal, run_main)
 from .resume_checkpoint import find_resume_checkpoint, is_complete_checkpoint
+from .safe_checkpoint_hook import SafeCheckpointHook
 
 __all__ = [
     'ConfigError', 'InputError', 'MissingInput', 'NonFiniteLoss', 'Refusal',
     'run_main', 'AtomicLocalBackend', 'replaced_on_success',
     'BF16OptimWrapper', 'cpu_bf16_autocast',
-    'NonFiniteLossHook',
+    'NonFiniteLossHook', 'SafeCheckpointHook',
     'RandomStateHook', 'SAFE_CHECKPOINT_GLOBALS',
     'add_runner_arguments', 'build_runner', 'fall_back_to_fp32_without_cuda',
     'check_config_keys', 'find_resume_checkpoint', 'is_complete_checkpoint',

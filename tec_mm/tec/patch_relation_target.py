@@ -14,8 +14,8 @@ from tec_mm.engine.refusal import ConfigError
 from torch import nn
 
 from tec_mm.base_models import (BaseCheckpoint, BaseCheckpointError,
-                                infer_architecture, read_base_checkpoint,
-                                resize_grid)
+                                check_weight_values, infer_architecture,
+                                read_base_checkpoint, resize_grid)
 from .patch_relations import relation_logits
 
 
@@ -156,6 +156,7 @@ class PatchRelationTarget(VisionTransformer):
                 f'keys {unexpected}, shape mismatches {mismatched}. '
                 'Convert it with tools/convert_base_model.py to see what was '
                 'detected.')
+        check_weight_values(state, f'{ckpt.path} ({ckpt.format})')
         self.load_state_dict(state)
         print_log(
             f'Base model {self.name!r}: {ckpt.path} ({ckpt.format}), '

@@ -55,3 +55,17 @@ def test_garbage_and_empty_files_are_refused_by_name(tmp_path):
     empty.write_bytes(b'')
     with pytest.raises(ValueError, match=f'image {empty}: empty file'):
         LoadImageChecked()(dict(img_path=str(empty)))
+
+
+def test_vanished_file_or_folder_is_named(tmp_path):
+    folder = tmp_path / 'train' / 'n01'
+    folder.mkdir(parents=True)
+    path = write(folder / 'a.jpg', 'JPEG')
+    (folder / 'a.jpg').unlink()
+    with pytest.raises(FileNotFoundError, match=f'{path} is gone'):
+        LoadImageChecked()(dict(img_path=path))
+    folder.rmdir()  # the whole class folder vanished mid-epoch
+    with pytest.raises(FileNotFoundError,
+                       match=f'image {path} cannot be read: {folder} is '
+                       'gone .* Restore it, then resume the run.'):
+        LoadImageChecked()(dict(img_path=path))

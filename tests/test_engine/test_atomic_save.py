@@ -8,7 +8,9 @@ import torch
 from mmengine.config import Config
 from mmengine.fileio import get_file_backend
 
-from tec_mm.engine import AtomicLocalBackend, save_atomically
+from tec_mm.engine import (AtomicLocalBackend, SafeCheckpointHook,
+                          save_atomically)
+from tec_mm.registry import HOOKS
 
 
 def disk_full(*args):
@@ -50,5 +52,7 @@ def test_failed_torch_save_keeps_the_previous_file(tmp_path):
 def test_runtimes_write_checkpoints_atomically():
     root = osp.join(osp.dirname(__file__), '..', '..', 'configs', '_base_')
     for path in ('tec_runtime.py', 'demo_runtime.py'):
-        hook = Config.fromfile(osp.join(root, path)).default_hooks.checkpoint
+        hook = HOOKS.build(
+            Config.fromfile(osp.join(root, path)).default_hooks.checkpoint)
+        assert isinstance(hook, SafeCheckpointHook), path
         assert hook.backend_args == dict(backend='atomic_local'), path

@@ -53,3 +53,32 @@ def test_export_refuses_a_missing_checkpoint(tmp_path):
                    str(tmp_path / 'out.pth'))
     assert (res.returncode, res.stderr) == (
         2, f'error: checkpoint not found: {missing}\n')
+
+
+@pytest.mark.parametrize('fault, message', [
+    ('nan', "weight tensors hold NaN or Inf (e.g. 'cls_token'); the run "
+     'that saved it diverged: take an earlier checkpoint'),
+    ('int', "weight tensors are not floating point (e.g. 'cls_token': "
+     'torch.int64); a base model needs float weights'),
+])
+def test_base_with_bad_weights_is_refused_before_training(tmp_path, fault,
+                                                          message):
+    import torch
+    from tec_test_utils import write_mmpretrain_checkpoint
+    path = str(tmp_path / 'base.pth')
+    write_mmpretrain_checkpoint(path, arch=dict(
+        embed_dims=96, num_layers=6, num_heads=4, feedforward_channels=384),
+        img=28, patch=4, in_ch=1)
+    ckpt = torch.load(path)
+    key = next(k for k in ckpt['state_dict'] if k.endswith('cls_token'))
+    ckpt['state_dict'][key] = (ckpt['state_dict'][key] * float('nan')
+                               if fault == 'nan' else
+                               ckpt['state_dict'][key].long())
+    torch.save(ckpt, path)
+    res = run_tool('train.py', TEC, '--work-dir', str(tmp_path / 'w'),
+                   '--cfg-options', f'model.target_generator.checkpoint={path}')
+    assert res.returncode == 2, res.stderr[-2000:]
+    assert res.stderr.startswith(f'error: {path} (mmpretrain): ')
+    assert res.stderr.endswith(message + '\n')
+    assert res.stderr.count('\n') == 1
+    assert not list((tmp_path / 'w').glob('*.pth'))
