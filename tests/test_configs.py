@@ -90,6 +90,22 @@ PARAMETERS = {
     883456,
     'configs/sustainability/tec_vit-tiny-p4_fmnist-30k_no-attention.py':
     1020416,
+    'configs/sustainability/time_to_accuracy/mae_vit-tiny-p4_fmnist-30k_cyclic-lr.py':
+    788368,
+    'configs/sustainability/time_to_accuracy/mae_vit-tiny-p4_fmnist-30k_efficient.py':
+    788368,
+    'configs/sustainability/time_to_accuracy/mae_vit-tiny-p4_fmnist-30k_progressive.py':
+    788368,
+    'configs/sustainability/time_to_accuracy/tec_vit-tiny-p4_fmnist-30k_2-masks.py':
+    1039296,
+    'configs/sustainability/time_to_accuracy/tec_vit-tiny-p4_fmnist-30k_cyclic-lr.py':
+    1039296,
+    'configs/sustainability/time_to_accuracy/tec_vit-tiny-p4_fmnist-30k_efficient.py':
+    1039296,
+    'configs/sustainability/time_to_accuracy/tec_vit-tiny-p4_fmnist-30k_hard-masks.py':
+    1039296,
+    'configs/sustainability/time_to_accuracy/tec_vit-tiny-p4_fmnist-30k_progressive.py':
+    1039296,
     'configs/sustainability/vit-tiny-p4_fmnist-60k_finetune.py':
     678730,
     'configs/tec_vitb_ibot.py':
@@ -243,10 +259,10 @@ def test_sustainability_arms_differ_only_where_they_should():
         assert len({repr(c[key]) for c in arms.values()}) == 1, key
     assert next(iter(arms.values())).train_dataloader.dataset.indices \
         == 30000
-    # E1 = 6 for the MAE base, E2 = 2 for TEC with a half-epoch warm-up
-    # (a quarter of the run); the cosine phase ends with the run
+    # E1 = 12 for the MAE base, E2 = 4 for TEC, one warm-up epoch; the
+    # cosine phase ends with the run
     for name, cfg in arms.items():
-        epochs, warm = (6, 1) if name.startswith('mae') else (2, 0.5)
+        epochs, warm = (12, 1) if name.startswith('mae') else (4, 1)
         warmup, cosine = cfg.param_scheduler
         assert cfg.train_cfg.max_epochs == cosine.end == epochs, name
         assert (warmup.end, cosine.begin, cosine.T_max) == \

@@ -9,7 +9,7 @@
 pretrain_images = 30000
 curve_epochs = [3, 6, 12]
 knee_gain = 0.5
-base_epochs = 6  # E1, as the curve chose it
+base_epochs = 12  # E1, as the curve chose it (no knee: its last point)
 more_epochs = base_epochs // 3  # E2
 budget_warmup_epochs = 1
 
