@@ -40,8 +40,9 @@ class SafeCheckpointHook(CheckpointHook):
         """Write the checkpoint of ``step``, then ``last_checkpoint``, then
         remove the checkpoint beyond ``max_keep_ckpts``."""
         old = None
-        keep = self.keep_ckpt_ids
-        if self.max_keep_ckpts > 0 and (not keep or keep[-1] != step):
+        if self.max_keep_ckpts > 0 and (not self.keep_ckpt_ids or
+                                        self.keep_ckpt_ids[-1] != step):
+            keep = self.keep_ckpt_ids  # MMEngine's, when it keeps a number
             if len(keep) == self.max_keep_ckpts:
                 old = keep.popleft()
             keep.append(step)

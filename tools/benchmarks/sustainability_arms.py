@@ -75,15 +75,18 @@ class Arm:
             checkpoint.
         continues (bool): Whether the run starts from the parent's weights
             (``load_from``) rather than using it as TEC's base.
+        own_schedule (bool): Keep the config's learning-rate schedule (set
+            only the epochs) instead of the budget's warm-up and cosine.
     """
 
     def __init__(self, key: str, label: str, config: str, epochs: int,
                  seed: int, parent: Optional['Arm'] = None,
                  options: Tuple[str, ...] = (),
-                 continues: bool = False) -> None:
+                 continues: bool = False, own_schedule: bool = False) -> None:
         self.key, self.label, self.config = key, label, config
         self.epochs, self.seed, self.parent = epochs, seed, parent
         self.options, self.continues = list(options), continues
+        self.own_schedule = own_schedule
 
 
 def mae(epochs: int, seed: int) -> Arm:
@@ -181,7 +184,8 @@ class Benchmark:
         """The options of ``arm``'s run and its base (TEC) checkpoint."""
         parent = self.train(arm.parent)['checkpoint'] if arm.parent else None
         options = [*self.args.cfg_options, f'randomness.seed={arm.seed}',
-                   *schedule(arm.epochs),
+                   *([f'train_cfg.max_epochs={arm.epochs}']
+                     if arm.own_schedule else schedule(arm.epochs)),
                    *(o.format(base=parent) for o in arm.options)]
         if arm.continues:
             return options + [f'load_from={parent}'], None
