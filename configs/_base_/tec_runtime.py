@@ -10,4 +10,8 @@ default_hooks = dict(
     # with its scope: MMPretrain's runtime tags these hooks 'mmpretrain')
     checkpoint=dict(type='tec_mm.SafeCheckpointHook', interval=1, max_keep_ckpts=3))
 randomness = dict(seed=0, diff_rank_seed=True)
-custom_hooks = [dict(type='NonFiniteLossHook'), dict(type='RandomStateHook')]
+custom_hooks = [
+    dict(type='NonFiniteLossHook'),
+    dict(type='RandomStateHook'),
+    dict(type='LineageHook')
+]

@@ -6,9 +6,10 @@ _base_ = ['../demo/mae_vit-tiny-p4_fmnist.py']
 model = dict(
     backbone=dict(type='ResizableMAEViT'),
     neck=dict(type='ResizableMAEPretrainDecoder'))
-custom_hooks = [  # the runtime's two hooks, then the progression
+custom_hooks = [  # the runtime's hooks, then the progression
     dict(type='NonFiniteLossHook'),
     dict(type='RandomStateHook'),
+    dict(type='LineageHook'),
     dict(
         type='ProgressiveResolutionHook',
         stages=[

@@ -4,9 +4,10 @@
 # epoch 3. The new model, the base and the decoders follow the grid; K
 # scales with the patch count.
 _base_ = ['../demo/tec_vit-tiny-p4_fmnist.py']
-custom_hooks = [  # the runtime's two hooks, then the progression
+custom_hooks = [  # the runtime's hooks, then the progression
     dict(type='NonFiniteLossHook'),
     dict(type='RandomStateHook'),
+    dict(type='LineageHook'),
     dict(
         type='ProgressiveResolutionHook',
         stages=[

@@ -3,9 +3,10 @@
 # 100 epochs, 176 px for the next 100, then 224 px with MAE's crops. The
 # base's K (15 at 224 px) scales with the patch count (5 at 128 px).
 _base_ = ['../tec_vitb_mae.py']
-custom_hooks = [  # the runtime's two hooks, then the progression
+custom_hooks = [  # the runtime's hooks, then the progression
     dict(type='NonFiniteLossHook'),
     dict(type='RandomStateHook'),
+    dict(type='LineageHook'),
     dict(
         type='ProgressiveResolutionHook',
         stages=[

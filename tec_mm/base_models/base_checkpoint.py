@@ -16,6 +16,9 @@ format                what the file holds
                       MMPretrain names, or a plain dict in those names
 ``timm``              a plain state dict in timm names (timm, DINO's
                       backbone-only release)
+``tec``               a TEC checkpoint (``{'state_dict': ...}`` of
+                      :class:`TECAlgorithm`): its CLS MLP is folded into
+                      ``cls_token``, so a TEC model is the next base
 ====================  ===================================================
 
 Whatever the format, :func:`read_base_checkpoint` returns the backbone's
@@ -72,12 +75,16 @@ class BaseCheckpoint:
         origin (str): The format the weights first came in: ``format``, or
             for a file written by ``tools/convert_base_model.py`` the format
             it was converted from (recorded in ``meta.base_model``).
+        generation (int): 0 for a model not made by TEC, else the
+            generation recorded in its ``meta.lineage``
+            (:class:`LineageHook`).
     """
     path: str
     format: str
     state: StateDict
     dropped: List[str] = field(default_factory=list)
     origin: str = ''
+    generation: int = 0
 
     def __post_init__(self) -> None:
         self.origin = self.origin or self.format
@@ -207,11 +214,22 @@ def read_base_checkpoint(
         path, checkpoint = source, _load_file(source)
     raw, layout, dropped = _unwrap(checkpoint, path)
     state, heads = to_mmpretrain_names(raw)
+    name = _format_name(layout, raw)
+    if 'cls_mlp.0.weight' in state:  # TECViT: the CLS token through its MLP
+        from tec_mm.export import fold_cls_mlp
+        with torch.no_grad():
+            state['cls_token'] = fold_cls_mlp(state)
+        folded = sorted(k for k in state if k.startswith('cls_mlp.'))
+        for key in folded:
+            del state[key]
+        dropped += [f'{k} (folded into cls_token)' for k in folded]
+        name = 'tec'
     meta = checkpoint.get('meta')
-    origin = meta.get('base_model', {}).get('format', '') if isinstance(
-        meta, dict) else ''
-    return BaseCheckpoint(path, _format_name(layout, raw),
-                          _with_cls_position(state), dropped + heads, origin)
+    meta = meta if isinstance(meta, dict) else {}
+    return BaseCheckpoint(path, name, _with_cls_position(state),
+                          dropped + heads,
+                          meta.get('base_model', {}).get('format', ''),
+                          meta.get('lineage', {}).get('generation', 0))
 
 
 def check_base_file(path: str, key: str = 'model.target_generator') -> None:

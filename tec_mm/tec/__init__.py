@@ -1,6 +1,7 @@
 """The paper's parts: one concept per file."""
 from .conditional_adapter import ConditionalAdapter, EncoderAdapter
 from .last_block_neck import LastBlockNeck
+from .lineage import LineageHook
 from .losses import AttentionRelationLoss, PatchNormMSELoss, patch_normalize
 from .patch_relation_target import PatchRelationTarget
 from .tec_algorithm import TECAlgorithm
@@ -10,7 +11,7 @@ from .tec_vit import TECViT
 
 __all__ = [
     'AttentionRelationLoss', 'ConditionalAdapter', 'EncoderAdapter',
-    'LastBlockNeck', 'patch_normalize', 'PatchNormMSELoss',
+    'LastBlockNeck', 'LineageHook', 'patch_normalize', 'PatchNormMSELoss',
     'PatchRelationTarget', 'TECAlgorithm', 'TECDecoder',
     'TECReconstructionHead', 'TECViT', 'unshuffle'
 ]

@@ -113,7 +113,7 @@ class PatchRelationTarget(VisionTransformer):
             raise ValueError(
                 f'top_k={top_k} must be in [1, {num_patches}] patches')
         self.name = name
-        self.checkpoint = ckpt.path
+        self.checkpoint, self.generation = ckpt.path, ckpt.generation
         self.architecture = found
         self.last_layers = last_layers
         self.top_k = top_k

@@ -110,3 +110,36 @@ def test_width_without_standard_heads_asks_for_them(tmp_path):
     path, _ = write(tmp_path, 'mae')
     with pytest.raises(BaseCheckpointError, match='arch=dict.num_heads=H'):
         PatchRelationTarget(path)
+
+
+def test_a_tec_checkpoint_is_a_base_with_its_cls_mlp_folded(tmp_path):
+    from tec_mm import export_backbone, save_backbone
+    from tec_mm.registry import MODELS
+    from tec_test_utils import IMG, PATCH, TINY_ARCH, tiny_tec_cfg, \
+        write_mae_checkpoint
+    write_mae_checkpoint(str(tmp_path / 'mae.pth'))
+    torch.manual_seed(0)
+    model = MODELS.build(tiny_tec_cfg(str(tmp_path / 'mae.pth')))
+    model.init_weights()
+    torch.save({'meta': {}, 'state_dict': model.state_dict()},
+               tmp_path / 'tec.pth')
+    exported, _ = export_backbone(model.state_dict())
+    save_backbone(exported, str(tmp_path / 'plain.pth'))
+    read = read_base_checkpoint(str(tmp_path / 'tec.pth'))
+    assert read.format == 'tec'
+    assert 'cls_mlp.0.weight (folded into cls_token)' in read.dropped
+    images = torch.randn(2, 3, IMG, IMG)
+    targets = [PatchRelationTarget(
+        checkpoint=str(tmp_path / name), arch=TINY_ARCH, img_size=IMG,
+        patch_size=PATCH, top_k=3)(images) for name in ('tec.pth',
+                                                         'plain.pth')]
+    for key in ('feature', 'attention', 'cls_attention'):
+        torch.testing.assert_close(targets[0][key], targets[1][key])
+    # the raw CLS token would be another base
+    raw = dict(model.state_dict())
+    raw = {k: v for k, v in raw.items() if 'cls_mlp' not in k}
+    torch.save({'state_dict': raw}, tmp_path / 'raw.pth')
+    other = PatchRelationTarget(checkpoint=str(tmp_path / 'raw.pth'),
+                                arch=TINY_ARCH, img_size=IMG,
+                                patch_size=PATCH, top_k=3)(images)
+    assert not torch.allclose(other['feature'], targets[0]['feature'])

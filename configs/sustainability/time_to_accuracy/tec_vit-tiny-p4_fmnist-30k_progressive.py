@@ -2,9 +2,10 @@
 # and augmentation: 16 px and mild crops in epoch 1, 20 px in epoch 2, the
 # full 28 px and the benchmark's crops in epochs 3-4.
 _base_ = ['../tec_vit-tiny-p4_fmnist-30k.py']
-custom_hooks = [  # the runtime's two hooks, then the progression
+custom_hooks = [  # the runtime's hooks, then the progression
     dict(type='NonFiniteLossHook'),
     dict(type='RandomStateHook'),
+    dict(type='LineageHook'),
     dict(
         type='ProgressiveResolutionHook',
         stages=[
