@@ -6,6 +6,8 @@ import os.path as osp
 import subprocess
 import sys
 
+import pytest
+
 ROOT = osp.dirname(osp.dirname(osp.abspath(__file__)))
 TRAIN = osp.join(ROOT, 'tools/train.py')
 MAE = osp.join(ROOT, 'configs/demo/mae_vit-tiny-p4_fmnist.py')
@@ -46,3 +48,13 @@ def run_rows(work_dir):
         return []
     with open(newest[-1]) as f:
         return [row for row in map(json.loads, f) if 'loss' in row]
+
+
+def assert_same_rows(rows, expected, iters):
+    """The logged ``rows`` are iterations ``iters`` with the losses and lrs
+    of the same iterations in ``expected`` (by iteration), to 1e-6."""
+    assert [row['iter'] for row in rows] == list(iters)
+    for row in rows:
+        for key in ('loss', 'loss_fea', 'loss_att', 'lr'):
+            assert row[key] == pytest.approx(expected[row['iter']][key],
+                                             rel=1e-6, abs=1e-9), key

@@ -11,7 +11,8 @@ import sys
 import pytest
 import torch
 
-from runner_utils import ROOT, TEC, TINY, TRAIN, run_rows, train
+from runner_utils import (ROOT, TEC, TINY, TRAIN, assert_same_rows,
+                          run_rows, train)
 from tec_mm.engine import load_checkpoint_file
 
 TESTS = osp.dirname(osp.abspath(__file__))
@@ -65,12 +66,7 @@ def test_kill_in_each_phase_then_resume(straight, mae_base, tmp_path, phase,
 
     out = train(TEC, work_dir, base, *OPTIONS, resume=True)
     assert 'resumed epoch: 1, iter: 16' in out
-    resumed = run_rows(work_dir)
-    assert [row['iter'] for row in resumed] == list(range(17, 33))
-    for row in resumed:
-        for key in ('loss', 'loss_fea', 'loss_att', 'lr'):
-            assert row[key] == pytest.approx(expected[row['iter']][key],
-                                             rel=1e-6, abs=1e-9), key
+    assert_same_rows(run_rows(work_dir), expected, list(range(17, 33)))
     weights = load_checkpoint_file(osp.join(work_dir, 'epoch_2.pth'))
     for name, value in final['state_dict'].items():
         torch.testing.assert_close(weights['state_dict'][name], value,

@@ -11,8 +11,8 @@ import time
 import pytest
 import torch
 
-from runner_utils import (ROOT, TEC, TINY, TRAIN, logged_losses, run_rows,
-                          train)
+from runner_utils import (ROOT, TEC, TINY, TRAIN, assert_same_rows,
+                          logged_losses, run_rows, train)
 from tec_mm.demo import DEBIAN_FASHION_MNIST
 from tec_mm.engine import cpu_bf16_autocast, load_checkpoint_file
 
@@ -80,12 +80,7 @@ def test_sigkill_then_resume_matches_an_uninterrupted_run(mae_base, tmp_path):
 
     out = train(TEC, killed, *options, resume=True)
     assert 'resumed epoch: 1, iter: 16' in out
-    resumed = run_rows(killed)
-    assert [row['iter'] for row in resumed] == list(range(17, 33))
-    for row in resumed:
-        for key in ('loss', 'loss_fea', 'loss_att', 'lr'):
-            assert row[key] == pytest.approx(expected[row['iter']][key],
-                                             rel=1e-6, abs=1e-9), key
+    assert_same_rows(run_rows(killed), expected, list(range(17, 33)))
 
 
 def test_non_finite_loss_stops_and_keeps_the_last_good_checkpoint(

@@ -1,11 +1,4 @@
 # The demo's MAE step (MMPretrain's MAE) with the extendable cyclic learning
 # rate: one-epoch triangular cycles from lr/100 up to lr and back.
-_base_ = ['../demo/mae_vit-tiny-p4_fmnist.py']
-param_scheduler = [
-    dict(
-        type='ExtendableCyclicLR',
-        period=1,
-        eta_min_ratio=0.01,
-        by_epoch=True,
-        convert_to_iter_based=True)
-]
+_base_ = ['../demo/mae_vit-tiny-p4_fmnist.py', '../_base_/schedules/efficient_training.py']
+param_scheduler = {{_base_.cyclic_lr_1ep}}

@@ -2,12 +2,5 @@
 # al., WACV 2023): triangular cycles of one epoch from lr/100 up to lr and
 # back, so the run can be extended by raising train_cfg.max_epochs (also on
 # --resume) and goes on with more cycles.
-_base_ = ['../demo/tec_vit-tiny-p4_fmnist.py']
-param_scheduler = [
-    dict(
-        type='ExtendableCyclicLR',
-        period=1,
-        eta_min_ratio=0.01,
-        by_epoch=True,
-        convert_to_iter_based=True)
-]
+_base_ = ['../demo/tec_vit-tiny-p4_fmnist.py', '../_base_/schedules/efficient_training.py']
+param_scheduler = {{_base_.cyclic_lr_1ep}}

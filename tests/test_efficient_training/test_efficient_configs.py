@@ -6,7 +6,8 @@ import os.path as osp
 import pytest
 from mmengine.config import Config
 
-from runner_utils import ROOT, logged_losses, run_rows, train
+from runner_utils import (ROOT, assert_same_rows, logged_losses, run_rows,
+                          train)
 
 EFFICIENT = osp.join(ROOT, 'configs/efficient_training/')
 
@@ -61,9 +62,4 @@ def test_all_strategies_resumed_mid_progression_match_the_straight_run(
     split = str(tmp_path / 'split')
     train(config, split, base)
     train(config, split, base, 'train_cfg.max_epochs=2', resume=True)
-    resumed = run_rows(split)
-    assert [row['iter'] for row in resumed] == [3, 4]
-    for row in resumed:
-        for key in ('loss', 'loss_fea', 'loss_att', 'lr'):
-            assert row[key] == pytest.approx(expected[row['iter']][key],
-                                             rel=1e-6, abs=1e-9), key
+    assert_same_rows(run_rows(split), expected, [3, 4])

@@ -4,11 +4,4 @@
 _base_ = ['./tec_vit-tiny-p4_fmnist-30k_progressive.py']
 model = dict(num_masks=2, mask_candidates=4)
 train_dataloader = dict(batch_size=128)
-param_scheduler = [
-    dict(
-        type='ExtendableCyclicLR',
-        period=2,
-        eta_min_ratio=0.01,
-        by_epoch=True,
-        convert_to_iter_based=True)
-]
+param_scheduler = {{_base_.cyclic_lr_2ep}}
