@@ -102,3 +102,6 @@ def test_verdict_needs_the_margin_in_the_mean_and_every_seed():
     assert report.compare(arms, 'a_s{s}', 'b_s{s}') == dict(
         mean=1.5, diffs=[1., 2.])
     assert report.compare(arms, 'a_s{s}', 'c_s{s}') is None
+    del arms['a_s1']
+    assert report.verdict('c', arms, 'a_s{s}', 'b_s{s}') == (
+        '- c: seed 1 not measured yet (seed 0: +1.00 fine-tuning top-1).')
