@@ -5,7 +5,7 @@ widths, depths, patch grid, head counts and base names from the new
 encoder (``model.backbone``) and from the base models. A config may still
 write them out; a value that disagrees is refused, naming its key.
 """
-from typing import Any, Dict, Sequence, Tuple, Union
+from typing import Any, Dict, Tuple, Union
 
 from mmpretrain.models import MAEViT
 from torch import nn
@@ -67,7 +67,7 @@ def _same(value: Any) -> Any:
 
 
 def fill_dimensions(backbone: dict, neck: dict, head: dict,
-                    base_names: Sequence[str],
+                    base_dims: Dict[str, int],
                     target_heads: int) -> Tuple[dict, dict]:
     """The neck and head configs with the shared dimensions filled in.
 
@@ -76,14 +76,15 @@ def fill_dimensions(backbone: dict, neck: dict, head: dict,
         neck (dict): The :class:`ConditionalAdapter` config (other necks
             are returned as they are).
         head (dict): The :class:`TECReconstructionHead` config.
-        base_names (Sequence[str]): The base models' names.
+        base_dims (Dict[str, int]): The base models' widths by name, in
+            order.
         target_heads (int): The base models' attention head count.
 
     Returns:
         Tuple[dict, dict]: The neck and the head config.
     """
     embed_dims, num_layers, num_patches = encoder_dimensions(backbone)
-    names = list(base_names)
+    names = list(base_dims)
     encoder = 'the new encoder, model.backbone'
     if isinstance(head, dict):
         decoder = fill(head['decoder'], 'model.head.decoder',
@@ -91,6 +92,9 @@ def fill_dimensions(backbone: dict, neck: dict, head: dict,
                        encoder)
         decoder = fill(decoder, 'model.head.decoder',
                        dict(base_names=names), 'the base models\' names')
+        decoder = fill(decoder, 'model.head.decoder',
+                       dict(base_dims=dict(base_dims)),
+                       'the base models\' widths')
         if head.get('attention_loss') is not None:
             decoder = fill(decoder, 'model.head.decoder',
                            dict(target_heads=target_heads),

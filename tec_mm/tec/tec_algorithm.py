@@ -99,7 +99,8 @@ class TECAlgorithm(BaseSelfSupervisor):
                 fill_base_sizes(target_generator, backbone))
         if isinstance(backbone, dict):
             neck, head = fill_dimensions(
-                backbone, neck, head, list(bases),
+                backbone, neck, head,
+                {name: base.embed_dims for name, base in bases.items()},
                 next(iter(bases.values())).num_heads)
         # Built here with tec_mm's registry, which also sees MMPretrain's.
         backbone, neck, head = (
@@ -126,9 +127,6 @@ class TECAlgorithm(BaseSelfSupervisor):
         """Refuse a base model whose targets the new model cannot predict."""
         new, decoder = self.backbone, self.head.decoder
         problems = []
-        if base.embed_dims != new.embed_dims:
-            problems.append(f'feature dim: base {base.embed_dims}, new model '
-                            f'{new.embed_dims} (model.backbone.arch)')
         if base.patch_resolution != new.patch_resolution:
             problems.append(
                 f'patch grid: base {base.patch_resolution} (patch '

@@ -1,6 +1,6 @@
 """TEC's feature and attention decoders, which share their blocks."""
 import math
-from typing import List, Optional, Sequence, Tuple, Union
+from typing import Dict, List, Optional, Sequence, Tuple, Union
 
 import torch
 from mmcv.cnn import build_norm_layer
@@ -59,13 +59,13 @@ class TECDecoder(BaseModule):
     Each decoder: its own Linear(C -> D_dec) and mask token for the masked
     positions, unshuffle, fixed sin-cos position embedding, the *shared*
     transformer blocks, its own LayerNorm, then a prediction layer of the
-    base model in use: Linear(D_dec -> C) for features (CLS dropped),
+    base model in use: Linear(D_dec -> C_base) for features (CLS dropped;
+    C_base is that base's width, which may differ from the encoder's),
     Linear(D_dec -> 2C) split into q and k with H heads for attention.
 
     Args:
         num_patches (int): N. Defaults to 196.
-        embed_dims (int): Encoder width C (also the predicted width).
-            Defaults to 768.
+        embed_dims (int): Encoder width C. Defaults to 768.
         decoder_embed_dims (int): D_dec. Defaults to 512.
         depth (int): Number of shared blocks. Defaults to 2.
         num_heads (int): Heads of the decoder blocks. Defaults to 16.
@@ -73,6 +73,9 @@ class TECDecoder(BaseModule):
         target_heads (int): H, the base model's head count. Defaults to 12.
         base_names (Sequence[str]): One pair of prediction layers per base
             model. Defaults to ``('mae', )``.
+        base_dims (Dict[str, int], optional): Feature width of each base
+            model (``TECAlgorithm`` fills it from the bases); C for a base
+            left out. Defaults to None.
         with_attention (bool): Build the attention decoder.
             Defaults to True.
         norm_cfg (dict): Normalisation layer config.
@@ -88,6 +91,7 @@ class TECDecoder(BaseModule):
                  mlp_ratio: int = 4,
                  target_heads: int = 12,
                  base_names: Sequence[str] = ('mae', ),
+                 base_dims: Optional[Dict[str, int]] = None,
                  with_attention: bool = True,
                  norm_cfg: dict = dict(type='LN', eps=1e-6),
                  init_cfg: Optional[Union[List[dict], dict]] = None) -> None:
@@ -113,8 +117,10 @@ class TECDecoder(BaseModule):
                 norm_cfg=norm_cfg) for _ in range(depth))
         self.feature_input = DecoderInput(embed_dims, decoder_embed_dims,
                                           norm_cfg)
+        base_dims = base_dims or {}
         self.feature_pred = nn.ModuleDict({
-            name: nn.Linear(decoder_embed_dims, embed_dims)
+            name: nn.Linear(decoder_embed_dims,
+                            base_dims.get(name, embed_dims))
             for name in base_names
         })
         if with_attention:
@@ -179,7 +185,7 @@ class TECDecoder(BaseModule):
                 needed with the attention decoder.
 
         Returns:
-            Tuple[torch.Tensor, torch.Tensor | None]: Features B x N x C and
+            Tuple[torch.Tensor, torch.Tensor | None]: Features B x N x C_base and
             attention logits B x (K+1) x H x N (None without attention).
         """
         feature = self.feature_pred[base](

@@ -21,19 +21,20 @@ def test_encoder_dimensions_of_a_named_and_a_written_arch():
 
 def test_neck_and_head_filled_from_encoder_and_bases():
     neck, head = fill_dimensions(BACKBONE, dict(type='ConditionalAdapter'),
-                                 HEAD, ['mae', 'ibot'], 6)
+                                 HEAD, dict(mae=24, ibot=32), 6)
     assert neck == dict(type='ConditionalAdapter', embed_dims=24,
                         num_layers=3, base_names=['mae', 'ibot'],
                         decoder_embed_dims=16)
     assert head['decoder'] == dict(decoder_embed_dims=16, num_heads=2,
                                    embed_dims=24, num_patches=16,
                                    base_names=['mae', 'ibot'],
+                                   base_dims=dict(mae=24, ibot=32),
                                    target_heads=6)
     # without the attention target there is no head count to predict;
     # another neck is left as it is
     neck, head = fill_dimensions(
         BACKBONE, dict(type='LastBlockNeck'),
-        dict(HEAD, attention_loss=None), ['mae'], 6)
+        dict(HEAD, attention_loss=None), dict(mae=24), 6)
     assert neck == dict(type='LastBlockNeck')
     assert 'target_heads' not in head['decoder']
 
@@ -44,7 +45,7 @@ def test_a_value_that_disagrees_is_refused_naming_its_key():
                        r'\(24\); leave model\.neck\.embed_dims out'):
         fill_dimensions(BACKBONE,
                         dict(type='ConditionalAdapter', embed_dims=768),
-                        HEAD, ['mae'], 2)
+                        HEAD, dict(mae=24), 2)
     # the same value written out is accepted; a tuple equals a list
     assert fill(dict(base_names=('mae', )), 'model.neck',
                 dict(base_names=['mae']), 'x') == dict(base_names=['mae'])

@@ -107,19 +107,46 @@ def test_incompatible_base_is_refused(mae_checkpoint):
         MODELS.build(cfg)
 
 
-def test_base_of_other_patch_grid_or_width_is_refused(tmp_path):
+def test_base_of_other_patch_grid_is_refused(tmp_path):
     coarse = str(tmp_path / 'patch8.pth')
     write_mae_checkpoint(coarse, patch=8)
     cfg = tiny_tec_cfg(coarse)
     del cfg['target_generator']['patch_size']  # read from the checkpoint
     with pytest.raises(ValueError, match=r'patch grid: base \(2, 2\)'):
         MODELS.build(cfg)
+
+
+def test_bases_of_other_widths_and_depths(mae_checkpoint, tmp_path):
+    """A wider, deeper base next to one of the new model's width: each
+    feature prediction layer predicts its base's width; the loss is the
+    feature loss of that prediction against that base's target."""
+    wide_arch = dict(TINY_ARCH, embed_dims=32, num_layers=4,
+                     feedforward_channels=64)
     wide = str(tmp_path / 'wide.pth')
-    write_mae_checkpoint(wide, arch=dict(TINY_ARCH, embed_dims=32))
-    cfg = tiny_tec_cfg(wide)
-    cfg['target_generator']['arch'] = dict(TINY_ARCH, embed_dims=32)
-    with pytest.raises(ValueError, match='feature dim: base 32, new model 24'):
-        MODELS.build(cfg)
+    write_mae_checkpoint(wide, arch=wide_arch)
+    cfg = two_base_cfg(mae_checkpoint[0], wide)
+    cfg['target_generator']['ibot']['arch'] = wide_arch
+    torch.manual_seed(0)
+    model = MODELS.build(cfg)
+    decoder = model.head.decoder
+    assert decoder.feature_pred['mae'].out_features == 24
+    assert decoder.feature_pred['ibot'].out_features == 32
+    assert model.backbone.embed_dims == 24  # nothing else changes
+    images = torch.randn(4, 3, IMG, IMG)
+    torch.manual_seed(1)
+    losses = model.loss(images, None)
+    torch.manual_seed(1)
+    feats, mask, ids = model.backbone(images)
+    targets = model.base_models['ibot'](images[2:])
+    assert targets['feature'].shape == (2, 16, 32)
+    pred, _ = decoder(model.neck([f[2:] for f in feats], 'ibot'), ids[2:],
+                      'ibot', targets['indices'])
+    ibot_fea = model.head.feature_loss(pred, targets['feature'], mask[2:])
+    targets = model.base_models['mae'](images[:2])
+    pred, _ = decoder(model.neck([f[:2] for f in feats], 'mae'), ids[:2],
+                      'mae', targets['indices'])
+    mae_fea = model.head.feature_loss(pred, targets['feature'], mask[:2])
+    torch.testing.assert_close(losses['loss_fea'], (mae_fea + ibot_fea) / 2)
 
 
 def two_base_cfg(mae_path, ibot_path):
