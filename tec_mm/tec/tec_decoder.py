@@ -185,8 +185,9 @@ class TECDecoder(BaseModule):
                 needed with the attention decoder.
 
         Returns:
-            Tuple[torch.Tensor, torch.Tensor | None]: Features B x N x C_base and
-            attention logits B x (K+1) x H x N (None without attention).
+            Tuple[torch.Tensor, torch.Tensor | None]: Features
+            B x N x C_base and attention logits B x (K+1) x H x N (None
+            without attention).
         """
         feature = self.feature_pred[base](
             self._decode(self.feature_input, x, ids_restore))[:, 1:]

@@ -133,10 +133,11 @@ def main() -> None:
     configs = SIZES[args.size][:2]
     batch = args.batch or SIZES[args.size][2]
     base = random_base(Config.fromfile(osp.join(ROOT, configs[1])))
-    runs = {name: (*build(configs[i], base, device, args.bf16, dtype, m)[:2],
-                   m)
-            for name, i, dtype, m in arm_names(args.num_masks,
-                                                args.base_bf16)}
+    runs = {}
+    for name, i, dtype, m in arm_names(args.num_masks, args.base_bf16):
+        model, wrapper, _ = build(configs[i], base, device, args.bf16, dtype,
+                                  m)
+        runs[name] = (model, wrapper, m)
     backbone = Config.fromfile(osp.join(ROOT, configs[1])).model.backbone
     shape = (batch, backbone.get('in_channels', 3), backbone.img_size,
              backbone.img_size)
