@@ -52,6 +52,8 @@ PARAMETERS = {
     2074732,
     'configs/demo/tec_vit-tiny-p4_fmnist.py':
     1039296,
+    'configs/demo/tec_vit-tiny-p4_fmnist_other-patch-base.py':
+    1039296,
     'configs/demo/tec_vit-tiny-p4_fmnist_2bases.py':
     1213856,
     'configs/demo/upernet_vit-tiny-p4_fashion-scenes.py':

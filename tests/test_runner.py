@@ -160,20 +160,17 @@ def test_two_bases_train_one_adapter_each(mae_base, tmp_path):
             == width
 
 
-def test_incompatible_base_is_refused_before_anything_is_saved(tmp_path):
+def test_base_of_another_patch_size_trains_on_the_new_grid(tmp_path):
     coarse = str(tmp_path / 'dino_patch7.pth')
-    write_tiny_dino_base(coarse, patch=7)
-    work_dir = tmp_path / 'refused'
-    cmd = [
-        sys.executable, TRAIN, TEC, '--work-dir',
-        str(work_dir), '--cfg-options', *TINY,
-        f'model.target_generator.checkpoint={coarse}',
-        'model.target_generator.patch_size=None'
-    ]
-    res = subprocess.run(cmd, capture_output=True, text=True, timeout=600)
-    assert res.returncode != 0
-    assert 'patch grid: base (4, 4) (patch 7), new model (7, 7)' in res.stderr
-    assert not glob.glob(str(work_dir / '**/*.pth'), recursive=True)
+    write_tiny_dino_base(coarse, patch=7)  # 4 x 4 tokens; the model: 7 x 7
+    work_dir = str(tmp_path / 'resampled')
+    out = train(osp.join(ROOT, 'configs/demo/'
+                         'tec_vit-tiny-p4_fmnist_other-patch-base.py'),
+                work_dir, f'model.target_generator.checkpoint={coarse}')
+    assert "Base model 'mae': " + coarse + ' (dino)' in out
+    assert 'patch_size=7' in out
+    for _, losses in logged_losses(work_dir):
+        assert all(math.isfinite(v) for v in losses.values())
 
 
 def test_full_size_config_on_tiny_data(tmp_path):

@@ -1,6 +1,6 @@
 """The frozen base model and TEC's patch-relation enhanced targets."""
 import contextlib
-from typing import Dict, Optional, Union
+from typing import Dict, Optional, Tuple, Union
 
 import torch
 import torch.nn.functional as F
@@ -16,6 +16,7 @@ from torch import nn
 from tec_mm.base_models import (BaseCheckpoint, BaseCheckpointError,
                                 check_weight_values, infer_architecture,
                                 read_base_checkpoint, resize_grid)
+from .grid_resampling import resample_targets
 from .patch_relations import relation_logits
 
 
@@ -35,7 +36,9 @@ class PatchRelationTarget(VisionTransformer):
     - ``indices`` (B x K): those top-K patch indices, in [0, N).
       At an input size other than ``img_size`` the grid follows the input
       (position embeddings interpolated) and K scales with the patch count
-      (:meth:`top_k_at`).
+      (:meth:`top_k_at`). A base of another patch size than the new model's
+      gives targets resampled to the new model's grid
+      (``target_patch_size``).
     - ``cls_attention`` (B x N): the CLS query's attention over the
       patches (softmax of its row, averaged over heads), which hard-mask
       mining (:mod:`tec_mm.efficient_training.hard_masks`) scores masks
@@ -68,6 +71,10 @@ class PatchRelationTarget(VisionTransformer):
             Defaults to 15.
         with_attention (bool): Whether to produce the attention target.
             Defaults to True.
+        target_patch_size (int, optional): The new model's patch size; when
+            it is not the base's, the targets are resampled to the new
+            model's grid (:func:`resample_targets`). ``TECAlgorithm`` sets
+            it. Defaults to None (the base's own grid).
         autocast_dtype (str, optional): Run the base under autocast in this
             dtype (``'bfloat16'`` or ``'float16'``) on its device, whatever
             the training precision; the targets come back in float32. None
@@ -84,6 +91,7 @@ class PatchRelationTarget(VisionTransformer):
                  last_layers: int = 2,
                  top_k: int = 15,
                  with_attention: bool = True,
+                 target_patch_size: Optional[int] = None,
                  autocast_dtype: Optional[str] = None) -> None:
         if autocast_dtype not in (None, 'bfloat16', 'float16'):
             raise ValueError(f'autocast_dtype={autocast_dtype!r}: use None, '
@@ -114,6 +122,7 @@ class PatchRelationTarget(VisionTransformer):
                 f'top_k={top_k} must be in [1, {num_patches}] patches')
         self.name = name
         self.checkpoint, self.generation = ckpt.path, ckpt.generation
+        self.target_patch_size = target_patch_size or found.patch_size
         self.architecture = found
         self.last_layers = last_layers
         self.top_k = top_k
@@ -164,6 +173,11 @@ class PatchRelationTarget(VisionTransformer):
             f'{dropped}',
             logger='current')
 
+    @staticmethod
+    def grid(x: torch.Tensor, patch_size: int) -> Tuple[int, int]:
+        """The patch grid of images ``x`` at ``patch_size``."""
+        return x.shape[-2] // patch_size, x.shape[-1] // patch_size
+
     def top_k_at(self, num_patches: int) -> int:
         """K at an input of ``num_patches`` patches: ``top_k`` at the
         training grid, scaled with the patch count at another (a progressive
@@ -202,7 +216,9 @@ class PatchRelationTarget(VisionTransformer):
             autocast = torch.autocast(
                 x.device.type, dtype=getattr(torch, self.autocast_dtype))
         with torch.inference_mode(), autocast:
-            targets = self._targets(x)
+            targets = resample_targets(
+                self._targets(x), self.grid(x, self.architecture.patch_size),
+                self.grid(x, self.target_patch_size))
         # Cloned outside inference mode: inference tensors cannot be saved
         # for backward, and the losses' autograd may save the targets.
         return {

@@ -117,7 +117,8 @@ def fill_dimensions(backbone: dict, neck: dict, head: dict,
 
 def fill_base_sizes(target_generator: Union[dict, nn.Module],
                     backbone: dict) -> Union[dict, nn.Module]:
-    """Base model configs at the new encoder's image size.
+    """Base model configs at the new encoder's image size and patch size
+    (the grid their targets are resampled to).
 
     Args:
         target_generator (dict | nn.Module): One base config (or module) or
@@ -125,14 +126,16 @@ def fill_base_sizes(target_generator: Union[dict, nn.Module],
         backbone (dict): The new encoder's config.
 
     Returns:
-        dict | nn.Module: The same with ``img_size`` filled in.
+        dict | nn.Module: The same with ``img_size`` and
+        ``target_patch_size`` filled in.
     """
-    size = dict(img_size=backbone.get('img_size', 224))
+    size = dict(img_size=backbone.get('img_size', 224),
+                target_patch_size=backbone.get('patch_size', 16))
     if isinstance(target_generator, nn.Module) or 'type' in target_generator:
         return fill(target_generator, 'model.target_generator', size,
-                    'model.backbone.img_size')
+                    'model.backbone')
     return {
         name: fill(base, f'model.target_generator.{name}', size,
-                   'model.backbone.img_size')
+                   'model.backbone')
         for name, base in target_generator.items()
     }

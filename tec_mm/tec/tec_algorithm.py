@@ -127,12 +127,14 @@ class TECAlgorithm(BaseSelfSupervisor):
         """Refuse a base model whose targets the new model cannot predict."""
         new, decoder = self.backbone, self.head.decoder
         problems = []
-        if base.patch_resolution != new.patch_resolution:
+        grid = tuple(s // base.target_patch_size for s in base.img_size)
+        if grid != tuple(new.patch_resolution):
             problems.append(
-                f'patch grid: base {base.patch_resolution} (patch '
-                f'{base.architecture.patch_size}), new model '
-                f'{new.patch_resolution}: give model.backbone the base\'s '
-                'patch_size or an img_size with the same grid')
+                f'patch grid: the base\'s targets come on a {grid} grid '
+                f'(patch {base.architecture.patch_size}, resampled for '
+                f'patch {base.target_patch_size}), the new model has '
+                f'{new.patch_resolution}: build the base with '
+                'target_patch_size equal to model.backbone.patch_size')
         if base.with_attention != self.head.with_attention:
             problems.append(
                 f'attention target: base with_attention={base.with_attention}'

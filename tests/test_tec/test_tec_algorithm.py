@@ -5,7 +5,8 @@ import torch
 from mmengine.optim import build_optim_wrapper
 
 from tec_mm.registry import MODELS
-from tec_test_utils import IMG, TINY_ARCH, tiny_tec_cfg, write_mae_checkpoint
+from tec_test_utils import (IMG, PATCH, TINY_ARCH, tiny_tec_cfg,
+                            write_mae_checkpoint)
 
 
 @pytest.fixture
@@ -107,12 +108,27 @@ def test_incompatible_base_is_refused(mae_checkpoint):
         MODELS.build(cfg)
 
 
-def test_base_of_other_patch_grid_is_refused(tmp_path):
+def test_base_of_another_patch_size_gives_targets_on_the_new_grid(
+        tmp_path):
     coarse = str(tmp_path / 'patch8.pth')
-    write_mae_checkpoint(coarse, patch=8)
+    write_mae_checkpoint(coarse, patch=8)  # 2 x 2 patches at 16 px
     cfg = tiny_tec_cfg(coarse)
     del cfg['target_generator']['patch_size']  # read from the checkpoint
-    with pytest.raises(ValueError, match=r'patch grid: base \(2, 2\)'):
+    cfg['target_generator']['top_k'] = 1
+    model = MODELS.build(cfg)
+    base = model.base_models['mae']
+    assert base.target_patch_size == PATCH  # filled from model.backbone
+    targets = base(torch.randn(2, 3, IMG, IMG))
+    assert targets['feature'].shape == (2, 16, TINY_ARCH['embed_dims'])
+    assert targets['attention'].shape == (2, 2, TINY_ARCH['num_heads'], 16)
+    losses = model.loss(torch.randn(2, 3, IMG, IMG), None)
+    assert all(torch.isfinite(v) for v in losses.values())
+    # a base built without the new model's patch size cannot be used
+    from tec_mm import PatchRelationTarget
+    cfg['target_generator'] = PatchRelationTarget(
+        checkpoint=coarse, arch=TINY_ARCH, img_size=IMG, top_k=1)
+    with pytest.raises(ValueError, match=r'patch grid: the base\'s targets '
+                       r'come on a \(2, 2\) grid'):
         MODELS.build(cfg)
 
 
