@@ -7,7 +7,7 @@ from mmengine.dist import is_main_process
 from mmengine.hooks import CheckpointHook
 
 from tec_mm.registry import HOOKS
-from .atomic_save import replaced_on_success
+from .atomic_save import AtomicLocalBackend
 
 
 @HOOKS.register_module()
@@ -58,10 +58,8 @@ class SafeCheckpointHook(CheckpointHook):
             **self.args)
         if not is_main_process():
             return
-        with replaced_on_success(osp.join(runner.work_dir,
-                                          'last_checkpoint')) as tmp:
-            with open(tmp, 'w') as f:
-                f.write(self.last_ckpt)
+        AtomicLocalBackend().put_text(
+            self.last_ckpt, osp.join(runner.work_dir, 'last_checkpoint'))
         if old is not None:
             path = self.file_backend.join_path(self.out_dir,
                                                self.filename_tmpl.format(old))
