@@ -2,7 +2,8 @@
 
 Packages: ``tec`` (the paper's parts), ``base_models`` (checkpoint formats),
 ``export`` (plain-ViT export), ``downstream`` (fine-tuning, MMSeg, MMDet
-parts), ``efficient_training`` (faster pretraining schedules), ``engine``
+parts), ``efficient_training`` (faster pretraining schedules),
+``gated_subnetworks`` (dense and gated encoders co-trained), ``engine``
 (hooks, precision, checkpoint I/O, launch), ``datasets`` (checked image
 loading) and ``demo`` (Fashion-MNIST data and evaluation).
 Every public name is also a top-level name here.
@@ -14,6 +15,7 @@ from .tec import *  # noqa: F401,F403
 from .export import export_backbone, fold_cls_mlp, save_backbone  # noqa
 from .downstream import *  # noqa: F401,F403
 from .efficient_training import *  # noqa: F401,F403
+from .gated_subnetworks import *  # noqa: F401,F403
 from .demo import *  # noqa: F401,F403
 
 __version__ = '0.1.0'

@@ -82,6 +82,18 @@ PARAMETERS = {
     118493440,
     'configs/efficient_training/tec_vitb_mae_progressive.py':
     118493440,
+    # gated: + 6 blocks x (96*24 + 24 + 24*(4 + 8) + 12) gate parameters
+    'configs/gated_subnetworks/mae_vit-tiny-p4_fmnist_gated.py':
+    788368 + 15768,
+    'configs/gated_subnetworks/mae_vit-tiny-p4_fmnist-30k_gated.py':
+    788368 + 15768,
+    'configs/gated_subnetworks/tec_vit-tiny-p4_fmnist_gated.py':
+    1039296 + 15768,
+    'configs/gated_subnetworks/vit-tiny-p4_fmnist-60k_gated_finetune.py':
+    678730 + 15768,
+    # + 12 blocks x (768*192 + 192 + 192*(12 + 8) + 20)
+    'configs/gated_subnetworks/tec_vitb_mae_gated.py':
+    118493440 + 1818096,
     'configs/sustainability/mae_vit-tiny-p4_fmnist-30k.py':
     788368,
     'configs/sustainability/tec_vit-tiny-p4_fmnist-30k.py':

@@ -2,7 +2,7 @@
 a plain ViT backbone for fine-tuning, MMSegmentation and MMDetection.
 
 Usage:
-    python tools/export_backbone.py CKPT OUT [--global-pool]
+    python tools/export_backbone.py CKPT OUT [--global-pool] [--dense]
 
 OUT holds ``state_dict`` with ``backbone.*`` in MMPretrain
 ``VisionTransformer`` names: the CLS MLP is folded into ``cls_token``;
@@ -11,6 +11,9 @@ with ``out_type='avg_featmap'``, ``final_norm=False``) also drops the final
 norm and writes the fresh pooled-feature norm ``ln2`` (weight 1, bias 0).
 Downstream configs load it with
 ``init_cfg=dict(type='Pretrained', checkpoint=OUT, prefix='backbone.')``.
+The gates of a gated pretraining run (``GatedMAE``, ``GatedTECAlgorithm``)
+are kept under their names for ``tec_mm.GatedViT``, which runs the gated
+sub-network; ``--dense`` drops them (the dense network, a plain ViT).
 Before writing, OUT's weights are loaded strictly into an MMPretrain
 ``VisionTransformer`` of the shape they describe; nothing is written when
 CKPT cannot be used, and CKPT is never overwritten.
@@ -38,6 +41,9 @@ def parse_args() -> argparse.Namespace:
         action='store_true',
         help='drop the final norm, add a fresh pooled-feature norm '
         '(downstream pools patch tokens)')
+    parser.add_argument('--dense', action='store_true',
+                        help='drop the gates of a gated run: the dense '
+                        'network')
     return parser.parse_args()
 
 
@@ -75,15 +81,24 @@ def main() -> None:
     except ValueError as err:
         raise InputError(f'{args.checkpoint}: {err}') from err
     folded = 'backbone.cls_mlp.0.weight' in checkpoint['state_dict']
-    vit = plain_vit(state, args.checkpoint, args.global_pool)
-    vit.load_state_dict(state, strict=True)
+    gates = sorted(k for k in state if '.gates.' in k)
+    plain = {k: v for k, v in state.items() if k not in gates}
+    if args.dense:
+        state = plain
+        dropped = sorted(dropped + ['backbone.' + k for k in gates])
+    vit = plain_vit(plain, args.checkpoint, args.global_pool)
+    vit.load_state_dict(plain, strict=True)
     print(f'kept:    {len(state)} tensors'
           + (' (CLS MLP folded into cls_token)' if folded else ''))
+    if gates and not args.dense:
+        print(f'gates:   {len(gates)} tensors kept for tec_mm.GatedViT '
+              '(--dense drops them)')
     modules = sorted({'.'.join(k.split('.')[:2]) for k in dropped})
     print(f'dropped: {len(dropped)} tensors ({modules})')
     print(f'checked: loads into mmpretrain VisionTransformer('
           f'final_norm={not args.global_pool}) with 0 missing and 0 '
-          'unexpected keys')
+          'unexpected keys' + (' but the gates' if gates and not args.dense
+                               else ''))
     meta = dict(
         exported_from=osp.abspath(args.checkpoint),
         global_pool=args.global_pool,

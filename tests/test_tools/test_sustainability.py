@@ -2,6 +2,7 @@
 picks E1, the arms stage measures an arm from it, a finished arm is never
 measured again, and an arm whose base checkpoint is gone retrains the base
 and gets the same numbers."""
+import argparse
 import json
 import shutil
 
@@ -86,6 +87,43 @@ def test_gone_base_is_retrained_with_the_same_numbers(runs):
     old, new = results['arms'][TEC], again['arms'][TEC]
     for key in ('finetune', 'knn', 'linear', 'flops'):
         assert new[key] == pytest.approx(old[key], abs=1e-6), key
+
+
+def test_chain_takes_each_generation_as_the_next_base(runs):
+    tmp, _, _ = runs
+    out, results = bench(tmp, '--stages', 'chain')
+    arms = results['arms']
+    gens = [TEC, f'tec_{TEC}+1', f'tec_tec_{TEC}+1+1']
+    base = arms['mae3_s0']
+    # the chain's 3 generations add 3 TEC epochs to the base's FLOPs; MAE
+    # gets whole epochs of at least that much
+    tec_epoch = (arms[TEC]['flops'] - base['flops'])
+    assert arms[gens[2]]['flops'] == pytest.approx(
+        base['flops'] + 3 * tec_epoch)
+    more = -(-3 * tec_epoch // (base['flops'] / 3))
+    assert results['chain'] == ['mae3_s0', *gens, f'mae3+{more:.0f}_s0']
+    assert arms[gens[2]]['epochs'] == 6
+    assert arms[gens[2]]['label'] == \
+        'TEC generation 3 (3 ep MAE, then 3 x 1 ep TEC)'
+    log = (tmp / 'work' / gens[2] / 'tools.log').read_text()
+    assert 'model.target_generator.checkpoint=' + \
+        str(tmp / 'work' / gens[1] / 'epoch_1.pth') in log
+    text = (tmp / 'res/results.md').read_text()
+    assert '## Sustainable chain (seed 0)' in text
+    assert '| 3 | TEC generation 3 ' in text
+    assert 'Generation 3 against MAE at ' in text
+
+
+def test_save_keeps_what_another_run_recorded(tmp_path):
+    arms = load_tool('benchmarks/sustainability_arms.py')
+    args = argparse.Namespace(results=str(tmp_path))
+    first, second = arms.Benchmark(args), arms.Benchmark(args)
+    first.results['arms']['a'] = dict(knn=1.)
+    first.save()
+    second.results['arms']['b'] = dict(knn=2.)
+    second.save()
+    with open(tmp_path / 'results.json') as f:
+        assert json.load(f)['arms'] == dict(a=dict(knn=1.), b=dict(knn=2.))
 
 
 def test_verdict_needs_the_margin_in_the_mean_and_every_seed():

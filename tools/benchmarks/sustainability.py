@@ -19,6 +19,10 @@ what is missing):
     from the base; seed 0: MAE continued to 2 E1, the three ablations, our
     extension (TEC starting from the base's weights) and TEC for E1 epochs
     (as long as the base).
+``chain``
+    Seed 0: a sustainable chain, TEC generations 1-3 of E1/3 epochs each,
+    each with the last generation as its base, and MAE continued from the
+    base for at least the training FLOPs of the whole chain.
 
 Every encoder is fine-tuned end to end on all 60k training images with
 one recipe (``configs/sustainability/vit-tiny-p4_fmnist-60k_finetune.py``,
@@ -32,12 +36,13 @@ rewritten from the json at the end; ``--stages report`` does only that.
 
 Usage:
     python tools/benchmarks/sustainability.py
-        [--stages {curve,sweep,arms,report} ...] [--arms KEY ...]
+        [--stages {curve,sweep,arms,chain,report} ...] [--arms KEY ...]
         [--curve-epochs E ...] [--work-dir DIR] [--results DIR] [--fresh]
         [--cfg-options K=V ...] [--finetune-options K=V ...]
         [--eval-images N]
 """
 import argparse
+import math
 import os.path as osp
 import re
 import time
@@ -52,8 +57,8 @@ from tec_mm.demo import attention_target_entropy  # noqa: E402
 from tec_mm.demo import build_frozen_encoder  # noqa: E402
 from tec_mm.engine import run_main  # noqa: E402
 from sustainability_arms import (BUDGET, DATA_ROOT, ROOT, TEC,  # noqa
-                                 VARIANTS, Arm, Benchmark, mae, mae_more,
-                                 model_config, tec)
+                                 VARIANTS, Arm, Benchmark, chain, mae,
+                                 mae_more, model_config, tec)
 from sustainability_report import write_report  # noqa: E402
 
 SWEEP = {  # validation sweep of TEC settings: name: options
@@ -138,11 +143,28 @@ def stage_arms(bench: Benchmark, e1: int, only: List[str]) -> None:
                 bench.measure(arm, arm.key, arm.label)
 
 
+def stage_chain(bench: Benchmark, e1: int, generations: int = 3) -> None:
+    """TEC generations from the E1 base (seed 0), and MAE continued from
+    the base for the chain's training FLOPs (rounded up to an epoch)."""
+    base = mae(e1, 0)
+    chosen = tuple(SWEEP.get(bench.results.get('chosen'), ()))
+    arms = chain(base, e1 // 3, generations, chosen)
+    for arm in arms:
+        bench.measure(arm, arm.key, arm.label)
+    per_epoch = bench.cost(base)['flops'] / e1
+    extra = bench.cost(arms[-1])['flops'] - bench.cost(base)['flops']
+    longer = mae_more(base, math.ceil(extra / per_epoch))
+    bench.measure(longer, longer.key, longer.label)
+    bench.results['chain'] = [base.key, *(a.key for a in arms), longer.key]
+    bench.save()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument('--stages', nargs='+',
-                        default=['curve', 'sweep', 'arms'],
-                        choices=['curve', 'sweep', 'arms', 'report'],
+                        default=['curve', 'sweep', 'arms', 'chain'],
+                        choices=['curve', 'sweep', 'arms', 'chain',
+                                 'report'],
                         help='report alone rewrites the tables and plot '
                         'from results.json')
     parser.add_argument('--arms', nargs='+', default=[],
@@ -173,6 +195,8 @@ def main() -> None:
         stage_sweep(bench, e1)
     if 'arms' in args.stages:
         stage_arms(bench, e1, args.arms)
+    if 'chain' in args.stages:
+        stage_chain(bench, e1)
     text = write_report(bench.results, BUDGET, args.results)
     print('\n' + text + f'\ntotal: {(time.time() - start) / 60:.1f} min; '
           f'written to {args.results}')

@@ -108,6 +108,23 @@ def tec(base: Arm, epochs: int, variant: str = 'TEC',
                epochs, base.seed, base, (*extra, *options))
 
 
+def chain(base: Arm, epochs: int, generations: int,
+          options: Tuple[str, ...] = ()) -> List[Arm]:
+    """TEC generations 1..``generations``, each ``epochs`` epochs with the
+    previous one as its base (generation 0 is ``base``)."""
+    arms = [tec(base, epochs, options=options)]
+    for generation in range(2, generations + 1):
+        arms.append(tec(arms[-1], epochs, options=options))
+        arms[-1].label = (f'TEC generation {generation} ({base.epochs} ep '
+                          f'MAE, then {generation} x {epochs} ep TEC)')
+    return arms
+
+
+def total_epochs(arm: Optional[Arm]) -> int:
+    """Epochs of ``arm`` and all its parents."""
+    return 0 if arm is None else arm.epochs + total_epochs(arm.parent)
+
+
 class Benchmark:
     """Trains arms on demand and records their measurements."""
 
@@ -121,7 +138,15 @@ class Benchmark:
                 self.results.update(json.load(f))
 
     def save(self) -> None:
+        """Write the results, keeping arms and sweep settings another run
+        recorded in the file meanwhile."""
         os.makedirs(self.args.results, exist_ok=True)
+        if osp.exists(self.json):
+            with open(self.json) as f:
+                on_disk = json.load(f)
+            for part in ('arms', 'sweep'):
+                self.results[part] = {**on_disk.get(part, {}),
+                                      **self.results[part]}
         with open(self.json + '.tmp', 'w') as f:
             json.dump(self.results, f, indent=1)
         os.replace(self.json + '.tmp', self.json)
@@ -225,8 +250,7 @@ class Benchmark:
             arm, [('train', n), ('test', n)])
         record = dict(
             label=label, seed=arm.seed if arm else 0,
-            epochs=arm.epochs + (arm.parent.epochs if arm.parent else 0)
-            if arm else 0, finetune=finetune,
+            epochs=total_epochs(arm), finetune=finetune,
             knn=top1(knn_predict(tr_x, tr_y, te_x, 10), te_y),
             linear=top1(linear_probe(tr_x, tr_y, te_x, 10), te_y),
             **self.cost(arm))

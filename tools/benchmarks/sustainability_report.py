@@ -177,6 +177,29 @@ def plot(results: dict, summary: List[dict], path: str) -> None:
     plt.close(fig)
 
 
+def chain_rows(results: dict) -> List[str]:
+    """The sustainable chain (stage ``chain``) as a titled table, with a
+    line comparing its last generation with MAE at the same cost."""
+    keys, arms = results.get('chain'), results['arms']
+    if not keys or any(key not in arms for key in keys):
+        return []
+    *generations, longer = (arms[key] for key in keys)
+    rows = ['', '## Sustainable chain (seed 0)', '',
+            '| generation | arm | training TFLOPs | fine-tuning top-1 % | '
+            'kNN % |', '|---|---|---|---|---|']
+    for generation, r in enumerate([*generations, longer]):
+        name = str(generation) if generation < len(generations) else \
+            'same cost'
+        rows.append(f"| {name} | {r['label']} | {r['flops'] / 1e12:.1f} | "
+                    f"{r['finetune'][-1]:.2f} | {r['knn']:.2f} |")
+    last = generations[-1]
+    rows += ['', f"Generation {len(generations) - 1} against MAE at "
+             f"{longer['flops'] / last['flops']:.2f}x its training FLOPs: "
+             f"{last['finetune'][-1] - longer['finetune'][-1]:+.2f} "
+             'fine-tuning top-1.']
+    return rows
+
+
 def two_columns(title: str, column: str, rows: Dict[str, str]) -> List[str]:
     """A titled two-column table of ``rows``; nothing when empty."""
     if not rows:
@@ -206,7 +229,7 @@ def write_report(results: dict, budget, out_dir: str) -> str:
             f"| {s['ft']:.2f} ({seeds}) | {s['ft_first']:.2f} | "
             f"{s['knn']:.2f} | {s['linear']:.2f} |")
     lines += ['', ranking_note(summary) if summary else '', '',
-              '## Verdicts', '', *verdicts(results)]
+              '## Verdicts', '', *verdicts(results), *chain_rows(results)]
     lines += two_columns(
         '## Validation sweep (seed 0; kNN top-1 %, bank: training images '
         '0-49999, queries: 50000-59999)', 'validation kNN %',

@@ -1,0 +1,7 @@
+# ViT-B/16 TEC from an MAE base, co-training a gated sub-network at half the
+# MACs (12 heads and 8 groups of 384 MLP channels gated in every block).
+_base_ = '../tec_vitb_mae.py'
+model = dict(
+    type='tec_mm.GatedTECAlgorithm',
+    target_density=0.5,
+    backbone=dict(type='tec_mm.GatedTECViT', gate_groups=8))
