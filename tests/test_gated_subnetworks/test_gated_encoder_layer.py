@@ -10,8 +10,8 @@ from tec_mm import add_gates
 
 def layer_pair(layer_scale: float = 0.):
     torch.manual_seed(0)
-    plain = TransformerEncoderLayer(8, 2, 16, layer_scale_init_value=layer_scale)
-    gated = TransformerEncoderLayer(8, 2, 16, layer_scale_init_value=layer_scale)
+    plain, gated = (TransformerEncoderLayer(
+        8, 2, 16, layer_scale_init_value=layer_scale) for _ in range(2))
     gated.load_state_dict(plain.state_dict())
     return plain.eval(), add_gates(gated, 4).eval()
 

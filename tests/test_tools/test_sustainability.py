@@ -14,7 +14,8 @@ QUICK = ['--curve-epochs', '3', '--eval-images', '200', '--cfg-options',
          'train_dataloader.dataset.indices=128',
          'train_dataloader.batch_size=16', '--finetune-options',
          'train_dataloader.dataset.indices=64',
-         'val_dataloader.dataset.indices=100', 'train_dataloader.batch_size=32']
+         'val_dataloader.dataset.indices=100',
+         'train_dataloader.batch_size=32']
 TEC = 'tec_mae3_s0+1'
 
 
