@@ -124,6 +124,12 @@ def stage_sweep(bench: Benchmark, e1: int) -> None:
     bench.save()
 
 
+def without_attention(options: tuple) -> tuple:
+    """``options`` less those of the attention loss (for the ablation that
+    has none)."""
+    return tuple(o for o in options if 'attention_loss' not in o)
+
+
 def stage_arms(bench: Benchmark, e1: int, only: List[str]) -> None:
     """The arms at E1 (those of ``only`` when given); TEC arms take the
     setting the sweep chose, when it ran."""
@@ -136,7 +142,9 @@ def stage_arms(bench: Benchmark, e1: int, only: List[str]) -> None:
         arms = [base, mae_more(base, e2), tec(base, e2, options=chosen)]
         if seed == 0:
             arms += [mae_more(base, e1)]
-            arms += [tec(base, e2, v, chosen) for v in VARIANTS if v != 'TEC']
+            arms += [tec(base, e2, v, without_attention(chosen)
+                         if 'attention' in v else chosen)
+                     for v in VARIANTS if v != 'TEC']
             arms += [tec(base, e1, options=chosen)]  # TEC longer: E2 = E1
         for arm in arms:
             if not only or arm.key in only:
