@@ -115,7 +115,8 @@ def fine_tune(config: str,
               checkpoint: Optional[str],
               work_dir: str,
               options: List[str] = (),
-              label: Optional[str] = None) -> List[float]:
+              label: Optional[str] = None,
+              export_options: List[str] = ()) -> List[float]:
     """Fine-tune a pretraining checkpoint's encoder end to end.
 
     The encoder is exported with ``tools/export_backbone.py --global-pool``
@@ -130,6 +131,8 @@ def fine_tune(config: str,
         work_dir (str): Folder of the export and of the run.
         options (List[str]): Further ``--cfg-options`` of the run.
         label (str, optional): Progress-bar label.
+        export_options (List[str]): Further arguments of the export (e.g.
+            ``--dense``).
 
     Returns:
         List[float]: Top-1 (%) after each validation of the run.
@@ -140,7 +143,7 @@ def fine_tune(config: str,
     else:
         backbone = osp.join(work_dir, 'backbone_gp.pth')
         run_tool('export_backbone.py', checkpoint, backbone, '--global-pool',
-                 log=log)
+                 *export_options, log=log)
         init = [f'model.backbone.init_cfg.checkpoint={backbone}']
     run_tool('train.py', config, '--work-dir', work_dir, '--cfg-options',
              *init, *options, log=log, label=label)

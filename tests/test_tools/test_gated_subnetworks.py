@@ -1,0 +1,40 @@
+"""tools/benchmarks/gated_subnetworks.py on a few images: one target
+density, its dense and gated measurements against the dense-only arm."""
+import json
+
+import pytest
+
+from tec_test_utils import run_tool
+
+
+def test_gated_benchmark_measures_dense_gated_and_dense_only(tmp_path):
+    res = run_tool(
+        'benchmarks/gated_subnetworks.py', '--targets', '0.5', '--epochs',
+        '1', '--work-dir', str(tmp_path / 'work'), '--results',
+        str(tmp_path / 'res'), '--sustainability', str(tmp_path / 'sus'),
+        '--eval-images', '100', '--timing-images', '256', '--cfg-options',
+        'train_dataloader.dataset.indices=64',
+        'train_dataloader.batch_size=16', '--finetune-options',
+        'train_dataloader.dataset.indices=64',
+        'val_dataloader.dataset.indices=100',
+        'train_dataloader.batch_size=32')
+    assert res.returncode == 0, res.stderr[-3000:]
+    with open(tmp_path / 'res/results.json') as f:
+        results = json.load(f)
+    assert results['dense_only']['label'] == 'MAE 1 ep'
+    run = results['td0.5_e1']
+    # 49 patches + CLS at inference: stem 49 * 96*16, 6 blocks of
+    # 4*50*96^2 + 2*50^2*96 + 2*50*96*384 MACs
+    assert run['dense_mmacs'] == pytest.approx(
+        (75264 + 6 * (1843200 + 480000 + 3686400)) / 1e6)
+    assert 0 < run['gated_mmacs'] <= run['union_256_mmacs'] + 1e-9
+    for name in ('dense', 'gated'):
+        assert len(run[f'{name}_finetune']) == 2  # after each FT epoch
+        assert 0 <= run[f'{name}_knn'] <= 100
+        assert run[f'{name}_b1_ms'] > 0 and run[f'{name}_b256_ms'] > 0
+    text = (tmp_path / 'res/results.md').read_text()
+    assert '| MAE 1 ep, dense only |' in text
+    assert '| t_d = 0.5: gated |' in text
+    # the gated fine-tuning ran the exported gates in GatedViT
+    log = (tmp_path / 'work/gated_td0.5_e1/finetune_gated/tools.log')
+    assert 'gates:   24 tensors kept for tec_mm.GatedViT' in log.read_text()

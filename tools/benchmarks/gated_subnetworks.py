@@ -1,0 +1,226 @@
+"""Gated sub-networks on the sustainability benchmark's tiny ViT: dense and
+gated accuracy, counted MACs and CPU wall-clock against a dense-only MAE
+run of the same length (CPU, about 25 min per target).
+
+For each target density t_d, MMPretrain's MAE co-trains the dense encoder
+and its gated sub-network (``configs/gated_subnetworks/
+mae_vit-tiny-p4_fmnist-30k_gated.py``, seed 0, the sustainability budget's
+warm-up and cosine for ``--epochs``). Both are measured as the
+sustainability benchmark measures an arm: end-to-end fine-tuning on all 60k
+training images with its recipe (the gated one in ``tec_mm.GatedViT``, its
+gates frozen), top-1 on the 10k test images, and kNN top-1 on frozen
+features. The dense-only run is that benchmark's MAE arm of the same
+length (taken from its results when measured, else trained). Inference:
+MACs counted per image on the test images (the gate MLPs included), and
+wall-clock of the exported dense ``VisionTransformer`` and ``GatedViT`` in
+``eval()`` at batch 1 (mean over images) and batch 256 (where the gated
+model runs the union of the batch's open heads and groups, each image's
+own closed ones zeroed; the MACs that union executes are reported too).
+
+Usage:
+    python tools/benchmarks/gated_subnetworks.py [--targets T ...]
+        [--epochs E] [--work-dir DIR] [--results DIR]
+        [--sustainability DIR] [--cfg-options K=V ...]
+        [--finetune-options K=V ...] [--eval-images N] [--timing-images N]
+"""
+import argparse
+import json
+import os
+import os.path as osp
+import time
+import warnings
+from typing import Dict, Tuple
+
+warnings.filterwarnings('ignore', message='pkg_resources is deprecated')
+
+import torch  # noqa: E402
+from mmengine.config import Config  # noqa: E402
+from mmengine.runner import Runner  # noqa: E402
+from mmpretrain.models import VisionTransformer  # noqa: E402
+
+from tec_mm import (GatedViT, block_macs, export_backbone,  # noqa: E402
+                    load_checkpoint_file)
+from tec_mm.demo import (build_frozen_encoder, fashion_mnist_features,  # noqa
+                         fine_tune, knn_predict, last_checkpoint, run_tool,
+                         top1)
+from tec_mm.engine import run_main  # noqa: E402
+from sustainability_arms import (DATA_ROOT, FINETUNE, ROOT,  # noqa: E402
+                                 Benchmark, mae, schedule)
+
+GATED = osp.join(ROOT, 'configs/gated_subnetworks/'
+                 'mae_vit-tiny-p4_fmnist-30k_gated.py')
+GATED_FINETUNE = osp.join(ROOT, 'configs/gated_subnetworks/'
+                          'vit-tiny-p4_fmnist-60k_gated_finetune.py')
+
+
+def exported(cfg: Config, checkpoint: str) -> Tuple[VisionTransformer,
+                                                    GatedViT]:
+    """The dense and the gated encoder of a gated run, as exported, in
+    ``eval()``."""
+    backbone = cfg.model.backbone
+    shape = dict(arch=backbone.arch, img_size=backbone.img_size,
+                 patch_size=backbone.patch_size,
+                 in_channels=backbone.patch_cfg.in_channels)
+    state, _ = export_backbone(load_checkpoint_file(checkpoint)['state_dict'])
+    dense = VisionTransformer(**shape)
+    dense.load_state_dict({k: v for k, v in state.items()
+                           if '.gates.' not in k})
+    gated = GatedViT(**shape, gate_groups=backbone.gate_groups)
+    gated.load_state_dict(state)
+    dense.eval()
+    return dense, gated.eval()
+
+
+@torch.no_grad()
+def seconds(model: torch.nn.Module, images: torch.Tensor,
+            batch: int) -> float:
+    """Mean wall-clock per forward of ``batch`` images (after one warm-up
+    forward)."""
+    chunks = images.split(batch)
+    model(chunks[0])
+    start = time.perf_counter()
+    for chunk in chunks:
+        model(chunk)
+    return (time.perf_counter() - start) / len(chunks)
+
+
+@torch.no_grad()
+def inference(cfg: Config, checkpoint: str, images: torch.Tensor) -> dict:
+    """MACs and wall-clock of the dense and the gated exported encoder."""
+    dense, gated = exported(cfg, checkpoint)
+    gated(images[:1000])
+    ratio, _ = gated.gate_statistics()
+    full = gated.stem_macs() + sum(
+        executed_macs(layer, False) for layer in gated.layers)
+    gated(images[:256])
+    union = gated.stem_macs() + sum(
+        executed_macs(layer, True) + layer.gates.macs
+        for layer in gated.layers)
+    return dict(
+        dense_mmacs=full / 1e6, gated_mmacs=ratio.mean().item() * full / 1e6,
+        union_256_mmacs=union / 1e6,
+        **{f'{name}_b{b}_ms': 1e3 * seconds(model, images[:n], b)
+           for name, model in (('dense', dense), ('gated', gated))
+           for b, n in ((1, 200), (256, 1280))})
+
+
+def executed_macs(layer: torch.nn.Module, union: bool) -> float:
+    """Dense MACs of a gated block at its last token count, or (``union``)
+    those of the union of its last batch's open heads and groups."""
+    heads, groups, tokens = layer.last_gates
+    shares = (heads.any(0).float().mean(), groups.any(0).float().mean()) \
+        if union else (1., 1.)
+    return float(block_macs(tokens, layer.embed_dims,
+                            layer.ffn.layers[0][0].out_features, *shares))
+
+
+def measure(args: argparse.Namespace, target: float) -> dict:
+    """Train the gated run of ``target`` (unless done) and measure it."""
+    work_dir = osp.join(args.work_dir, f'gated_td{target}_e{args.epochs}')
+    options = [*args.cfg_options, 'randomness.seed=0',
+               *schedule(args.epochs), f'model.target_density={target}']
+    done = osp.join(work_dir, 'done.json')
+    if not osp.exists(done):
+        start = time.time()
+        run_tool('train.py', GATED, '--work-dir', work_dir, '--cfg-options',
+                 *options, log=osp.join(work_dir, 'tools.log'),
+                 label=f'training t_d={target}')
+        with open(done, 'w') as f:
+            json.dump(dict(minutes=(time.time() - start) / 60), f)
+    with open(done) as f:
+        record = dict(target=target, **json.load(f))
+    checkpoint = last_checkpoint(work_dir)
+    for name, config, export in (('dense', FINETUNE, ['--dense']),
+                                 ('gated', GATED_FINETUNE, [])):
+        record[f'{name}_finetune'] = fine_tune(
+            config, checkpoint, osp.join(work_dir, f'finetune_{name}'),
+            args.finetune_options, f'fine-tuning {name} t_d={target}',
+            export)
+    cfg = Config.fromfile(GATED)
+    cfg.merge_from_dict({'model.target_density': target})
+    model = build_frozen_encoder(cfg, checkpoint)
+    n = args.eval_images
+    for name, gating in (('dense', False), ('gated', True)):
+        model.backbone.set_gating(gating)
+        (tr_x, tr_y), (te_x, te_y) = (
+            fashion_mnist_features(model, DATA_ROOT, split, n)
+            for split in ('train', 'test'))
+        record[f'{name}_knn'] = top1(knn_predict(tr_x, tr_y, te_x, 10), te_y)
+    loader = Runner.build_dataloader(dict(
+        batch_size=args.timing_images,
+        sampler=dict(type='DefaultSampler', shuffle=False),
+        collate_fn=dict(type='default_collate'),
+        dataset=dict(type='LocalFashionMNIST', data_root=DATA_ROOT,
+                     split='test', indices=args.timing_images,
+                     pipeline=[dict(type='PackInputs')])))
+    images = model.data_preprocessor(next(iter(loader)))['inputs']
+    record.update(inference(cfg, checkpoint, images))
+    return record
+
+
+def write_table(results: dict, path: str) -> str:
+    """``results.md``: one row per network; returns its text."""
+    ref = results['dense_only']
+    lines = ['| network | fine-tuning top-1 % | kNN % | MMACs / image | '
+             'ms, batch 1 | ms, batch 256 |', '|---|---|---|---|---|---|',
+             f"| {ref['label']}, dense only | {ref['finetune'][-1]:.2f} | "
+             f"{ref['knn']:.2f} | | | |"]
+    for key, r in results.items():
+        if key == 'dense_only':
+            continue
+        for name in ('dense', 'gated'):
+            macs = r[f'{name}_mmacs']
+            extra = f" ({r['union_256_mmacs']:.2f} run at batch 256)" \
+                if name == 'gated' else ''
+            lines.append(
+                f"| t_d = {r['target']}: {name} | "
+                f"{r[f'{name}_finetune'][-1]:.2f} | {r[f'{name}_knn']:.2f} "
+                f"| {macs:.2f}{extra} | {r[f'{name}_b1_ms']:.2f} | "
+                f"{r[f'{name}_b256_ms']:.1f} |")
+    text = '\n'.join(lines) + '\n'
+    with open(path, 'w') as f:
+        f.write(text)
+    return text
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument('--targets', type=float, nargs='+',
+                        default=[0.5, 0.3, 0.7])
+    parser.add_argument('--epochs', type=int, default=6)
+    parser.add_argument('--work-dir',
+                        default=osp.join(ROOT, 'work_dirs/sustainability'))
+    parser.add_argument('--results',
+                        default=osp.join(ROOT, 'results/gated_subnetworks'))
+    parser.add_argument('--sustainability',
+                        default=osp.join(ROOT, 'results/sustainability'),
+                        help="the sustainability benchmark's results (its "
+                        'MAE arm is the dense-only run)')
+    parser.add_argument('--cfg-options', nargs='+', default=[])
+    parser.add_argument('--finetune-options', nargs='+', default=[])
+    parser.add_argument('--eval-images', type=int)
+    parser.add_argument('--timing-images', type=int, default=1280)
+    args = parser.parse_args()
+    path = osp.join(args.results, 'results.json')
+    results: Dict[str, dict] = {}
+    if osp.exists(path):
+        with open(path) as f:
+            results = json.load(f)
+    reference = Benchmark(argparse.Namespace(
+        results=args.sustainability, work_dir=args.work_dir, fresh=False,
+        cfg_options=args.cfg_options, eval_images=args.eval_images,
+        finetune_options=args.finetune_options))
+    arm = mae(args.epochs, 0)
+    results['dense_only'] = reference.measure(arm, arm.key, arm.label)
+    for target in args.targets:
+        key = f'td{target}_e{args.epochs}'
+        if key not in results:
+            results[key] = measure(args, target)
+            os.makedirs(args.results, exist_ok=True)
+            with open(path, 'w') as f:
+                json.dump(results, f, indent=1)
+    print(write_table(results, osp.join(args.results, 'results.md')))
+
+
+if __name__ == '__main__':
+    run_main(main)
