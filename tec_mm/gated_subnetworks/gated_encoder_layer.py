@@ -20,8 +20,7 @@ class GatedEncoderLayer(TransformerEncoderLayer):
     channels). Training multiplies by the gates (the straight-through
     gradient reaches the gate MLP); inference (``eval()``) runs only the
     heads and groups some input of the batch keeps, slicing the weights,
-    and zeroes, per input, those of them that input closed (none at batch
-    1). Layers are made with :func:`add_gates`, so their weights keep their
+    and at batch > 1 zeroes, per input, those of them that input closed. Layers are made with :func:`add_gates`, so their weights keep their
     names. ``last_gates`` holds the gates and token count of the last gated
     forward.
     """
@@ -66,33 +65,31 @@ class GatedEncoderLayer(TransformerEncoderLayer):
                   groups: torch.Tensor) -> torch.Tensor:
         """The block with only the heads and groups some input keeps."""
         attn, (B, N, C) = self.attn, x.shape
-        on = heads.any(0).nonzero().flatten()
-        d = attn.head_dims
-        w = attn.qkv.weight.view(3, attn.num_heads, d, C)[:, on]
+        d, open_heads = attn.head_dims, heads.any(0)
+        w = attn.qkv.weight.view(3, attn.num_heads, d, C)[:, open_heads]
+        h = w.shape[1]
         b = attn.qkv.bias
-        b = None if b is None else b.view(3, attn.num_heads, d)[:, on]
-        qkv = F.linear(self.ln1(x), w.reshape(-1, C),
-                       None if b is None else b.flatten())
-        q, k, v = qkv.reshape(B, N, 3, len(on), d).permute(2, 0, 3, 1, 4)
-        out = attn.scaled_dot_product_attention(q, k, v) if len(on) else q
-        if len(on) and not (heads[:, on] == 1).all():
-            out = out * heads[:, on, None, None]
-        out = out.transpose(1, 2).reshape(B, N, len(on) * d)
-        proj = attn.proj.weight.view(C, attn.num_heads, d)[:, on]
-        x = x + self._attention_output(
-            F.linear(out, proj.reshape(C, -1), attn.proj.bias))
+        qkv = F.linear(self.ln1(x), w.reshape(3 * h * d, C), None if b is None
+                       else b.view(3, attn.num_heads, d)[:, open_heads]
+                       .flatten())
+        q, k, v = qkv.reshape(B, N, 3, h, d).permute(2, 0, 3, 1, 4)
+        out = attn.scaled_dot_product_attention(q, k, v) if h else q
+        if B > 1:  # an input's own closed heads among the batch's open ones
+            out = out * heads[:, open_heads, None, None]
+        proj = attn.proj.weight.view(C, attn.num_heads, d)[:, open_heads]
+        x = x + self._attention_output(F.linear(
+            out.transpose(1, 2).reshape(B, N, h * d),
+            proj.reshape(C, h * d), attn.proj.bias))
         first, last = self.ffn.layers[0][0], self.ffn.layers[1]
         per_group = first.out_features // self.gates.num_groups
-        keep = groups.any(0).nonzero().flatten()
-        channels = (keep[:, None] * per_group +
-                    torch.arange(per_group, device=x.device)).flatten()
-        hidden = F.linear(self.ln2(x), first.weight[channels],
-                          first.bias[channels])
+        channels = groups.repeat_interleave(per_group, 1)
+        open_channels = channels.any(0)
+        hidden = F.linear(self.ln2(x), first.weight[open_channels],
+                          first.bias[open_channels])
         hidden = self.ffn.layers[0][2](self.ffn.layers[0][1](hidden))
-        if len(keep) and not (groups[:, keep] == 1).all():
-            hidden = hidden * groups[:, keep].repeat_interleave(
-                per_group, 1)[:, None]
-        out = F.linear(hidden, last.weight[:, channels], last.bias)
+        if B > 1:
+            hidden = hidden * channels[:, None, open_channels]
+        out = F.linear(hidden, last.weight[:, open_channels], last.bias)
         return x + self.ffn.dropout_layer(
             self.ffn.gamma2(self.ffn.layers[2](out)))
 

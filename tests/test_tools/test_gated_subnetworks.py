@@ -12,7 +12,8 @@ def test_gated_benchmark_measures_dense_gated_and_dense_only(tmp_path):
         'benchmarks/gated_subnetworks.py', '--targets', '0.5', '--epochs',
         '1', '--work-dir', str(tmp_path / 'work'), '--results',
         str(tmp_path / 'res'), '--sustainability', str(tmp_path / 'sus'),
-        '--eval-images', '100', '--timing-images', '256', '--cfg-options',
+        '--eval-images', '100', '--timing-images', '256',
+        '--vit-b-repeats', '1', '--cfg-options',
         'train_dataloader.dataset.indices=64',
         'train_dataloader.batch_size=16', '--finetune-options',
         'train_dataloader.dataset.indices=64',
@@ -32,6 +33,12 @@ def test_gated_benchmark_measures_dense_gated_and_dense_only(tmp_path):
         assert len(run[f'{name}_finetune']) == 2  # after each FT epoch
         assert 0 <= run[f'{name}_knn'] <= 100
         assert run[f'{name}_b1_ms'] > 0 and run[f'{name}_b256_ms'] > 0
+    # ViT-B/16, half of each block open: stem 196 * 768*3*16*16, 12 blocks
+    # of 1453954560 dense MACs, half of it gated plus 768*192 + 192*20
+    vit_b = results['vit_b']
+    assert vit_b['mac_ratio'] == pytest.approx(
+        (115605504 + 12 * (1453954560 / 2 + 151296)) /
+        (115605504 + 12 * 1453954560), rel=1e-6)
     text = (tmp_path / 'res/results.md').read_text()
     assert '| MAE 1 ep, dense only |' in text
     assert '| t_d = 0.5: gated |' in text

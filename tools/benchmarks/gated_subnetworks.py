@@ -16,12 +16,17 @@ wall-clock of the exported dense ``VisionTransformer`` and ``GatedViT`` in
 ``eval()`` at batch 1 (mean over images) and batch 256 (where the gated
 model runs the union of the batch's open heads and groups, each image's
 own closed ones zeroed; the MACs that union executes are reported too).
+The same wall-clock at ViT-B/16 scale (224 px, random weights, every block's
+gates fixed to half its heads and groups) shows the skipping where compute,
+not per-operation overhead, dominates. ``--retime`` measures the
+wall-clocks again (e.g. on an otherwise idle machine) and nothing else.
 
 Usage:
     python tools/benchmarks/gated_subnetworks.py [--targets T ...]
         [--epochs E] [--work-dir DIR] [--results DIR]
         [--sustainability DIR] [--cfg-options K=V ...]
         [--finetune-options K=V ...] [--eval-images N] [--timing-images N]
+        [--retime]
 """
 import argparse
 import json
@@ -104,6 +109,28 @@ def inference(cfg: Config, checkpoint: str, images: torch.Tensor) -> dict:
            for b, n in ((1, 200), (256, 1280))})
 
 
+@torch.no_grad()
+def vit_b_half_gates(repeats: int = 5) -> dict:
+    """Batch-1 wall-clock of a ViT-B/16 and of its gated model with half of
+    every block's heads and MLP groups open (random weights)."""
+    shape = dict(arch='b', img_size=224, patch_size=16)
+    dense = VisionTransformer(**shape)
+    gated = GatedViT(**shape, gate_groups=8)
+    gated.load_state_dict(dense.state_dict(), strict=False)
+    for layer in gated.layers:
+        logits = layer.gates.mlp[2]
+        torch.nn.init.zeros_(logits.weight)
+        logits.bias.copy_(torch.tensor([1.] * 6 + [-1.] * 6 + [1.] * 4 +
+                                       [-1.] * 4))
+    dense.eval()
+    gated.eval()
+    images = torch.randn(repeats, 3, 224, 224)
+    gated(images[:1])
+    ratio, _ = gated.gate_statistics()
+    return dict(mac_ratio=ratio.item(), dense_b1_ms=1e3 * seconds(
+        dense, images, 1), gated_b1_ms=1e3 * seconds(gated, images, 1))
+
+
 def executed_macs(layer: torch.nn.Module, union: bool) -> float:
     """Dense MACs of a gated block at its last token count, or (``union``)
     those of the union of its last batch's open heads and groups."""
@@ -136,8 +163,7 @@ def measure(args: argparse.Namespace, target: float) -> dict:
             config, checkpoint, osp.join(work_dir, f'finetune_{name}'),
             args.finetune_options, f'fine-tuning {name} t_d={target}',
             export)
-    cfg = Config.fromfile(GATED)
-    cfg.merge_from_dict({'model.target_density': target})
+    cfg = gated_config(target)
     model = build_frozen_encoder(cfg, checkpoint)
     n = args.eval_images
     for name, gating in (('dense', False), ('gated', True)):
@@ -146,16 +172,30 @@ def measure(args: argparse.Namespace, target: float) -> dict:
             fashion_mnist_features(model, DATA_ROOT, split, n)
             for split in ('train', 'test'))
         record[f'{name}_knn'] = top1(knn_predict(tr_x, tr_y, te_x, 10), te_y)
+    record.update(inference(cfg, checkpoint,
+                            timing_batch(args.timing_images)))
+    return record
+
+
+def gated_config(target: float) -> Config:
+    """The gated pretraining config at target density ``target``."""
+    cfg = Config.fromfile(GATED)
+    cfg.merge_from_dict({'model.target_density': target})
+    return cfg
+
+
+def timing_batch(count: int) -> torch.Tensor:
+    """The first ``count`` test images, normalised as the encoders take
+    them, count x 1 x 28 x 28."""
     loader = Runner.build_dataloader(dict(
-        batch_size=args.timing_images,
-        sampler=dict(type='DefaultSampler', shuffle=False),
+        batch_size=count, sampler=dict(type='DefaultSampler', shuffle=False),
         collate_fn=dict(type='default_collate'),
         dataset=dict(type='LocalFashionMNIST', data_root=DATA_ROOT,
-                     split='test', indices=args.timing_images,
+                     split='test', indices=count,
                      pipeline=[dict(type='PackInputs')])))
-    images = model.data_preprocessor(next(iter(loader)))['inputs']
-    record.update(inference(cfg, checkpoint, images))
-    return record
+    preprocessor = build_frozen_encoder(gated_config(0.5), None) \
+        .data_preprocessor
+    return preprocessor(next(iter(loader)))['inputs']
 
 
 def write_table(results: dict, path: str) -> str:
@@ -166,7 +206,7 @@ def write_table(results: dict, path: str) -> str:
              f"| {ref['label']}, dense only | {ref['finetune'][-1]:.2f} | "
              f"{ref['knn']:.2f} | | | |"]
     for key, r in results.items():
-        if key == 'dense_only':
+        if not key.startswith('td'):
             continue
         for name in ('dense', 'gated'):
             macs = r[f'{name}_mmacs']
@@ -177,6 +217,13 @@ def write_table(results: dict, path: str) -> str:
                 f"{r[f'{name}_finetune'][-1]:.2f} | {r[f'{name}_knn']:.2f} "
                 f"| {macs:.2f}{extra} | {r[f'{name}_b1_ms']:.2f} | "
                 f"{r[f'{name}_b256_ms']:.1f} |")
+    if 'vit_b' in results:
+        b = results['vit_b']
+        lines += ['', 'ViT-B/16 at 224 px, half of every block\'s heads and '
+                  f"groups open (MAC ratio {b['mac_ratio']:.3f}), batch 1: "
+                  f"dense {b['dense_b1_ms']:.0f} ms, gated "
+                  f"{b['gated_b1_ms']:.0f} ms "
+                  f"({b['gated_b1_ms'] / b['dense_b1_ms']:.2f}x)."]
     text = '\n'.join(lines) + '\n'
     with open(path, 'w') as f:
         f.write(text)
@@ -200,6 +247,9 @@ def main() -> None:
     parser.add_argument('--finetune-options', nargs='+', default=[])
     parser.add_argument('--eval-images', type=int)
     parser.add_argument('--timing-images', type=int, default=1280)
+    parser.add_argument('--vit-b-repeats', type=int, default=5)
+    parser.add_argument('--retime', action='store_true',
+                        help='measure the wall-clocks again, nothing else')
     args = parser.parse_args()
     path = osp.join(args.results, 'results.json')
     results: Dict[str, dict] = {}
@@ -212,13 +262,22 @@ def main() -> None:
         finetune_options=args.finetune_options))
     arm = mae(args.epochs, 0)
     results['dense_only'] = reference.measure(arm, arm.key, arm.label)
-    for target in args.targets:
+    if args.retime:
+        for key, record in results.items():
+            if key.startswith('td'):
+                record.update(inference(
+                    gated_config(record['target']), last_checkpoint(
+                        osp.join(args.work_dir, f'gated_{key}')),
+                    timing_batch(args.timing_images)))
+    if args.retime or 'vit_b' not in results:
+        results['vit_b'] = vit_b_half_gates(args.vit_b_repeats)
+    for target in [None, *args.targets]:  # None: save what is there
         key = f'td{target}_e{args.epochs}'
-        if key not in results:
+        if target is not None and key not in results:
             results[key] = measure(args, target)
-            os.makedirs(args.results, exist_ok=True)
-            with open(path, 'w') as f:
-                json.dump(results, f, indent=1)
+        os.makedirs(args.results, exist_ok=True)
+        with open(path, 'w') as f:
+            json.dump(results, f, indent=1)
     print(write_table(results, osp.join(args.results, 'results.md')))
 
 
