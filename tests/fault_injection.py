@@ -9,7 +9,8 @@ from mmengine.hooks import Hook
 from tec_mm.engine import AtomicLocalBackend
 from tec_mm.registry import HOOKS
 
-PHASES = ('data', 'forward', 'backward', 'optimizer', 'checkpoint')
+PHASES = ('data', 'forward', 'backward', 'optimizer', 'checkpoint',
+          'validation')
 
 
 def die() -> None:
@@ -20,7 +21,8 @@ def die() -> None:
 class KillInPhase(Hook):
     """Kill the process in ``phase`` once ``iteration`` iterations are done
     (``checkpoint``: in the middle of the first checkpoint written after
-    that, half of it on disk)."""
+    that, half of it on disk; ``validation``: in the first validation
+    after that)."""
 
     def __init__(self, phase: str, iteration: int) -> None:
         assert phase in PHASES, phase
@@ -37,6 +39,10 @@ class KillInPhase(Hook):
                 die()
 
         return maybe_die
+
+    def before_val_iter(self, runner, batch_idx, data_batch=None) -> None:
+        if self.phase == 'validation' and self.due(runner):
+            die()
 
     def before_train(self, runner) -> None:
         model = runner.model
@@ -58,7 +64,7 @@ class KillInPhase(Hook):
         elif self.phase == 'optimizer':
             runner.optim_wrapper.optimizer.register_step_pre_hook(
                 self.hook(runner))
-        else:
+        elif self.phase == 'checkpoint':
             put = AtomicLocalBackend.put
 
             def put_half_then_die(backend, obj, filepath):
