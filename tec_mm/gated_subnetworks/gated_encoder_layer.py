@@ -20,7 +20,8 @@ class GatedEncoderLayer(TransformerEncoderLayer):
     channels). Training multiplies by the gates (the straight-through
     gradient reaches the gate MLP); inference (``eval()``) runs only the
     heads and groups some input of the batch keeps, slicing the weights,
-    and at batch > 1 zeroes, per input, those of them that input closed. Layers are made with :func:`add_gates`, so their weights keep their
+    and at batch > 1 zeroes, per input, those of them that input closed.
+    Layers are made with :func:`add_gates`, so their weights keep their
     names. ``last_gates`` holds the gates and token count of the last gated
     forward.
     """
