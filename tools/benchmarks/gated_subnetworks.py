@@ -172,8 +172,8 @@ def measure(args: argparse.Namespace, target: float) -> dict:
             fashion_mnist_features(model, DATA_ROOT, split, n)
             for split in ('train', 'test'))
         record[f'{name}_knn'] = top1(knn_predict(tr_x, tr_y, te_x, 10), te_y)
-    record.update(inference(cfg, checkpoint,
-                            timing_batch(args.timing_images)))
+    record.update(inference(cfg, checkpoint, timing_batch(
+        args.timing_images, model.data_preprocessor)))
     return record
 
 
@@ -184,17 +184,15 @@ def gated_config(target: float) -> Config:
     return cfg
 
 
-def timing_batch(count: int) -> torch.Tensor:
-    """The first ``count`` test images, normalised as the encoders take
-    them, count x 1 x 28 x 28."""
+def timing_batch(count: int, preprocessor: torch.nn.Module) -> torch.Tensor:
+    """The first ``count`` test images, normalised by ``preprocessor`` (the
+    encoders' data preprocessor), count x 1 x 28 x 28."""
     loader = Runner.build_dataloader(dict(
         batch_size=count, sampler=dict(type='DefaultSampler', shuffle=False),
         collate_fn=dict(type='default_collate'),
         dataset=dict(type='LocalFashionMNIST', data_root=DATA_ROOT,
                      split='test', indices=count,
                      pipeline=[dict(type='PackInputs')])))
-    preprocessor = build_frozen_encoder(gated_config(0.5), None) \
-        .data_preprocessor
     return preprocessor(next(iter(loader)))['inputs']
 
 
@@ -263,12 +261,13 @@ def main() -> None:
     arm = mae(args.epochs, 0)
     results['dense_only'] = reference.measure(arm, arm.key, arm.label)
     if args.retime:
+        images = timing_batch(args.timing_images, build_frozen_encoder(
+            gated_config(0.5), None).data_preprocessor)
         for key, record in results.items():
             if key.startswith('td'):
                 record.update(inference(
                     gated_config(record['target']), last_checkpoint(
-                        osp.join(args.work_dir, f'gated_{key}')),
-                    timing_batch(args.timing_images)))
+                        osp.join(args.work_dir, f'gated_{key}')), images))
     if args.retime or 'vit_b' not in results:
         results['vit_b'] = vit_b_half_gates(args.vit_b_repeats)
     for target in [None, *args.targets]:  # None: save what is there
