@@ -124,6 +124,11 @@ def stage_sweep(bench: Benchmark, e1: int) -> None:
     bench.save()
 
 
+def chosen_options(bench: Benchmark) -> tuple:
+    """The options of the setting the sweep chose (none before it ran)."""
+    return tuple(SWEEP.get(bench.results.get('chosen'), ()))
+
+
 def without_attention(options: tuple) -> tuple:
     """``options`` less those of the attention loss (for the ablation that
     has none)."""
@@ -134,7 +139,7 @@ def stage_arms(bench: Benchmark, e1: int, only: List[str]) -> None:
     """The arms at E1 (those of ``only`` when given); TEC arms take the
     setting the sweep chose, when it ran."""
     e2 = e1 // 3
-    chosen = tuple(SWEEP.get(bench.results.get('chosen'), ()))
+    chosen = chosen_options(bench)
     if not only or 'random' in only:
         bench.measure(None, 'random', 'random init (no pretraining)')
     for seed in (0, 1):
@@ -155,7 +160,7 @@ def stage_chain(bench: Benchmark, e1: int, generations: int = 3) -> None:
     """TEC generations from the E1 base (seed 0), and MAE continued from
     the base for the chain's training FLOPs (rounded up to an epoch)."""
     base = mae(e1, 0)
-    chosen = tuple(SWEEP.get(bench.results.get('chosen'), ()))
+    chosen = chosen_options(bench)
     arms = chain(base, e1 // 3, generations, chosen)
     for arm in arms:
         bench.measure(arm, arm.key, arm.label)
