@@ -68,6 +68,7 @@ SWEEP = {  # validation sweep of TEC settings: name: options
     'tau=0.2, lr x2': ['model.head.attention_loss.tau=0.2',
                        'optim_wrapper.optimizer.lr=3e-3'],
 }
+WARMUP_EPOCHS = (0.25, 2)  # tried with the chosen setting, after the choice
 
 
 def stage_curve(bench: Benchmark, curve: List[int]) -> int:
@@ -107,21 +108,29 @@ def target_entropy(bench: Benchmark, base: Arm) -> Dict[str, float]:
 
 
 def stage_sweep(bench: Benchmark, e1: int) -> None:
-    """TEC settings scored on the validation split, and the target's
-    entropy at each tau and K."""
-    base = mae(e1, 0)
+    """TEC settings scored on the validation split, then warm-up lengths
+    with the chosen one, and the target's entropy at each tau and K."""
+    base, e2 = mae(e1, 0), e1 // 3
     if bench.results.get('entropy_base') != base.key or bench.args.fresh:
         bench.results['entropy'] = target_entropy(bench, base)
         bench.results['entropy_base'] = base.key
         bench.save()
     for name, options in SWEEP.items():
         tag = '_' + re.sub('[^a-z0-9.]+', '-', name.lower()).strip('-')
-        bench.validate(name, tec(base, e1 // 3, options=options, tag=tag))
+        bench.validate(name, tec(base, e2, options=options, tag=tag))
     bench.validate('MAE base', base)
-    bench.validate('MAE continued', mae_more(base, e1 // 3))
+    bench.validate('MAE continued', mae_more(base, e2))
     sweep = bench.results['sweep']
-    bench.results['chosen'] = max(SWEEP, key=lambda n: sweep[n]['knn'])
+    chosen = bench.results['chosen'] = max(SWEEP,
+                                           key=lambda n: sweep[n]['knn'])
     bench.save()
+    for warmup in (w for w in WARMUP_EPOCHS if w < e2):
+        options = (*SWEEP[chosen], f'param_scheduler.0.end={warmup}',
+                   f'param_scheduler.1.begin={warmup}',
+                   f'param_scheduler.1.T_max={e2 - warmup}')
+        bench.validate(f'{chosen}, warm-up {warmup} ep',
+                       tec(base, e2, options=options,
+                           tag=f'_warm-up-{warmup}-ep'))
 
 
 def chosen_options(bench: Benchmark) -> tuple:
