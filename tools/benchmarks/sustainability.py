@@ -160,6 +160,8 @@ def stage_arms(bench: Benchmark, e1: int, only: List[str]) -> None:
                          if 'attention' in v else chosen)
                      for v in VARIANTS if v != 'TEC']
             arms += [tec(base, e1, options=chosen)]  # TEC longer: E2 = E1
+            stronger = mae_more(base, e1)  # a 2 E1 base, and E2 more
+            arms += [tec(stronger, e2, options=chosen), mae_more(stronger, e2)]
         for arm in arms:
             if not only or arm.key in only:
                 bench.measure(arm, arm.key, arm.label)

@@ -94,8 +94,9 @@ def mae(epochs: int, seed: int) -> Arm:
 
 
 def mae_more(base: Arm, epochs: int) -> Arm:
-    return Arm(f'mae{base.epochs}+{epochs}_s{base.seed}',
-               f'MAE {base.epochs} + {epochs} ep (continued)', MAE, epochs,
+    done = total_epochs(base)
+    return Arm(f'mae{done}+{epochs}_s{base.seed}',
+               f'MAE {done} + {epochs} ep (continued)', MAE, epochs,
                base.seed, base, continues=True)
 
 
@@ -104,7 +105,8 @@ def tec(base: Arm, epochs: int, variant: str = 'TEC',
     config, extra = VARIANTS[variant]
     name = variant.split(' (')[0].replace(',', '').replace(' ', '-').lower()
     return Arm(f'{name}{tag}_{base.key}+{epochs}',
-               f'{variant} ({base.epochs} ep base + {epochs} ep)', config,
+               f'{variant} ({total_epochs(base)} ep base + {epochs} ep)',
+               config,
                epochs, base.seed, base, (*extra, *options))
 
 

@@ -96,6 +96,12 @@ def verdicts(results: dict) -> List[str]:
                      f"training FLOPs: **{'holds' if ok else 'does not hold'}"
                      f"** ({long['mean']:+.2f} top-1 at {ratio:.2f}x, "
                      'seed 0).')
+    strong = compare(arms, f'tec_mae{e1}+{e1}_s{{s}}+{e2}',
+                     f'mae{2 * e1}+{e2}_s{{s}}', seeds=(0, ))
+    if strong is not None:
+        lines.append(f"- From a stronger base ({2 * e1} ep MAE), TEC "
+                     f"{2 * e1} + {e2} ep against MAE {2 * e1} + {e2} ep: "
+                     f"{strong['mean']:+.2f} top-1 (seed 0).")
     return lines
 
 
