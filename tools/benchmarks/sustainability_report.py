@@ -234,7 +234,11 @@ def write_report(results: dict, budget, out_dir: str) -> str:
             f"{s['epochs']} | {s['minutes']:.1f} | {s['flops'] / 1e12:.1f} "
             f"| {s['ft']:.2f} ({seeds}) | {s['ft_first']:.2f} | "
             f"{s['knn']:.2f} | {s['linear']:.2f} |")
-    lines += ['', ranking_note(summary) if summary else '', '',
+    lines += ['', 'Wall-clock: pretraining minutes of the arm and its '
+              'parents as measured, including any slowdown from other jobs '
+              'on the machine during a run; training FLOPs are the '
+              'comparable cost.', '',
+              ranking_note(summary) if summary else '', '',
               '## Verdicts', '', *verdicts(results), *chain_rows(results)]
     lines += two_columns(
         '## Validation sweep (seed 0; kNN top-1 %, bank: training images '
