@@ -144,3 +144,27 @@ def test_verdict_needs_the_margin_in_the_mean_and_every_seed():
     del arms['a_s1']
     assert report.verdict('c', arms, 'a_s{s}', 'b_s{s}') == (
         '- c: seed 1 not measured yet (seed 0: +1.00 fine-tuning top-1).')
+
+
+def test_stronger_base_line_compares_tec_and_mae_from_the_2e1_base():
+    report = load_tool('benchmarks/sustainability_report.py')
+    arms = {'tec_mae3+3_s0+1': dict(finetune=[0., 80.25]),
+            'mae6+1_s0': dict(finetune=[0., 81.]),
+            'mae3+3_s0': dict(finetune=[0., 80.5])}
+    lines = report.verdicts(dict(arms=arms, e1=3))
+    assert lines[-1] == ('- From a stronger base (6 ep MAE), TEC 6 + 1 ep '
+                         'against MAE 6 + 1 ep: -0.75 top-1 (seed 0).')
+    del arms['mae6+1_s0']
+    assert not any('stronger' in line for line in report.verdicts(
+        dict(arms=arms, e1=3)))
+
+
+def test_arms_from_a_continued_base_count_all_its_epochs():
+    arms = load_tool('benchmarks/sustainability_arms.py')
+    stronger = arms.mae_more(arms.mae(3, 0), 3)
+    more, tec = arms.mae_more(stronger, 1), arms.tec(stronger, 1)
+    assert (stronger.key, more.key, tec.key) == (
+        'mae3+3_s0', 'mae6+1_s0', 'tec_mae3+3_s0+1')
+    assert more.label == 'MAE 6 + 1 ep (continued)'
+    assert tec.label == 'TEC (6 ep base + 1 ep)'
+    assert arms.total_epochs(more) == 7
