@@ -58,7 +58,7 @@ from tec_mm.demo import build_frozen_encoder  # noqa: E402
 from tec_mm.engine import run_main  # noqa: E402
 from sustainability_arms import (BUDGET, DATA_ROOT, ROOT, TEC,  # noqa
                                  VARIANTS, Arm, Benchmark, chain, mae,
-                                 mae_more, model_config, tec)
+                                 mae_more, model_config, schedule, tec)
 from sustainability_report import write_report  # noqa: E402
 
 SWEEP = {  # validation sweep of TEC settings: name: options
@@ -125,11 +125,9 @@ def stage_sweep(bench: Benchmark, e1: int) -> None:
                                            key=lambda n: sweep[n]['knn'])
     bench.save()
     for warmup in (w for w in WARMUP_EPOCHS if w < e2):
-        options = (*SWEEP[chosen], f'param_scheduler.0.end={warmup}',
-                   f'param_scheduler.1.begin={warmup}',
-                   f'param_scheduler.1.T_max={e2 - warmup}')
         bench.validate(f'{chosen}, warm-up {warmup} ep',
-                       tec(base, e2, options=options,
+                       tec(base, e2, options=(*SWEEP[chosen],
+                                              *schedule(e2, warmup)),
                            tag=f'_warm-up-{warmup}-ep'))
 
 

@@ -50,10 +50,12 @@ def model_config(config: str, options: List[str]) -> Config:
     return cfg
 
 
-def schedule(epochs: int) -> List[str]:
-    """Options for ``epochs`` epochs: a linear warm-up of the budget's
-    epochs but at most a quarter of the run, then cosine to the end."""
-    warmup = min(BUDGET.budget_warmup_epochs, epochs / 4)
+def schedule(epochs: int, warmup: Optional[float] = None) -> List[str]:
+    """Options for ``epochs`` epochs: a linear warm-up of ``warmup`` epochs
+    (default: the budget's but at most a quarter of the run), then cosine
+    to the end."""
+    if warmup is None:
+        warmup = min(BUDGET.budget_warmup_epochs, epochs / 4)
     return [f'train_cfg.max_epochs={epochs}',
             f'param_scheduler.0.end={warmup}',
             f'param_scheduler.1.begin={warmup}',
@@ -106,8 +108,7 @@ def tec(base: Arm, epochs: int, variant: str = 'TEC',
     name = variant.split(' (')[0].replace(',', '').replace(' ', '-').lower()
     return Arm(f'{name}{tag}_{base.key}+{epochs}',
                f'{variant} ({total_epochs(base)} ep base + {epochs} ep)',
-               config,
-               epochs, base.seed, base, (*extra, *options))
+               config, epochs, base.seed, base, (*extra, *options))
 
 
 def chain(base: Arm, epochs: int, generations: int,

@@ -246,9 +246,10 @@ def write_report(results: dict, budget, out_dir: str) -> str:
         {name: f"{v['knn']:.2f}"
          for name, v in results.get('sweep', {}).items()})
     if results.get('chosen'):
+        warmup = min(budget.budget_warmup_epochs, budget.more_epochs / 4)
         lines.append(f"\nThe arms use the best setting: {results['chosen']} "
-                     '(warm-up 1 ep); the warm-up rows try other lengths '
-                     'with it, after the choice.')
+                     f'(warm-up {warmup:g} ep); the warm-up rows try other '
+                     'lengths with it, after the choice.')
     lines += two_columns(
         '## Attention target of the E1 base (seed 0): row entropy / log N, '
         '512 validation images', 'entropy / log 49',
