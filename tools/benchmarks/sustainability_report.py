@@ -246,7 +246,7 @@ def write_report(results: dict, budget, out_dir: str) -> str:
         {name: f"{v['knn']:.2f}"
          for name, v in results.get('sweep', {}).items()})
     if results.get('chosen'):
-        warmup = min(budget.budget_warmup_epochs, budget.more_epochs / 4)
+        warmup = budget.more_schedule[0]['end']
         lines.append(f"\nThe arms use the best setting: {results['chosen']} "
                      f'(warm-up {warmup:g} ep); the warm-up rows try other '
                      'lengths with it, after the choice.')
