@@ -5,7 +5,11 @@ from .extendable_cyclic_lr import (ExtendableCyclicLR,
 from .hard_masks import choose_hardest, hardest_noise
 from .progressive_resolution import ProgressiveResolutionHook
 from .resizable_mae import ResizableMAEPretrainDecoder, ResizableMAEViT
+from .warmup_stable_decay_lr import (WarmupStableDecayLR,
+                                     WarmupStableDecayParamScheduler)
 
 __all__ = ['ExtendableCyclicLR', 'ExtendableCyclicParamScheduler',
            'ProgressiveResolutionHook', 'ResizableMAEPretrainDecoder',
-           'ResizableMAEViT', 'choose_hardest', 'hardest_noise']
+           'ResizableMAEViT', 'WarmupStableDecayLR',
+           'WarmupStableDecayParamScheduler', 'choose_hardest',
+           'hardest_noise']

@@ -5,17 +5,18 @@ from typing import List, Optional, Union
 
 from mmengine.optim import BaseOptimWrapper
 from mmengine.optim.scheduler.lr_scheduler import LRSchedulerMixin
-from mmengine.optim.scheduler.param_scheduler import INF, _ParamScheduler
+from mmengine.optim.scheduler.param_scheduler import INF
 from torch.optim import Optimizer
 
 from tec_mm.engine.refusal import ConfigError
 from tec_mm.registry import PARAM_SCHEDULERS
+from .step_defined_scheduler import StepDefinedParamScheduler
 
 SHAPES = ('triangular', 'cosine')
 
 
 @PARAM_SCHEDULERS.register_module()
-class ExtendableCyclicParamScheduler(_ParamScheduler):
+class ExtendableCyclicParamScheduler(StepDefinedParamScheduler):
     """Cycles of a fixed ``period``, repeated until the run ends.
 
     The schedule is defined by its period, not by the run's length, so a
@@ -47,12 +48,14 @@ class ExtendableCyclicParamScheduler(_ParamScheduler):
         shape (str): ``'triangular'`` or ``'cosine'``.
         begin (int): First step scheduled. Defaults to 0.
         end (int): Step after the last one scheduled. Defaults to INF (the
-            runner sets the run's end; see :meth:`load_state_dict`).
+            runner sets the run's end).
         last_step (int): Index of the last step (for resuming without a
             state dict). Defaults to -1.
         by_epoch (bool): Whether steps are epochs. Defaults to True.
         verbose (bool): Print each update. Defaults to False.
     """
+
+    EPOCH_ARGS = ('period',)
 
     def __init__(self,
                  optimizer: Union[Optimizer, BaseOptimWrapper],
@@ -78,22 +81,6 @@ class ExtendableCyclicParamScheduler(_ParamScheduler):
                          end=end, last_step=last_step, by_epoch=by_epoch,
                          verbose=verbose)
 
-    @classmethod
-    def build_iter_from_epoch(cls, *args, period: float, begin: int = 0,
-                              end: int = INF, by_epoch: bool = True,
-                              epoch_length: Optional[int] = None,
-                              **kwargs) -> 'ExtendableCyclicParamScheduler':
-        """The iteration-based scheduler of an epoch-based config (what
-        ``convert_to_iter_based=True`` builds): the period, begin and end
-        are scaled by the epoch length."""
-        if not by_epoch or not epoch_length:
-            raise ConfigError('convert_to_iter_based needs by_epoch=True and '
-                              'the length of an epoch')
-        return cls(*args, period=period * epoch_length,
-                   begin=int(begin * epoch_length),
-                   end=end if end == INF else int(end * epoch_length),
-                   by_epoch=False, **kwargs)
-
     def cycle_fraction(self, step: int) -> float:
         """How high the value is at ``step``: 0 at ``v_min``, 1 at ``v_max``.
 
@@ -117,27 +104,6 @@ class ExtendableCyclicParamScheduler(_ParamScheduler):
                    top * self.eta_min_ratio)
             values.append(low + (top - low) * fraction)
         return values
-
-    def load_state_dict(self, state_dict: dict) -> None:
-        """Resume, keeping this run's ``end``.
-
-        MMEngine ends a scheduler at the run's last step (the runner fills
-        ``end`` from ``max_epochs``) and stops counting there; a resumed run
-        that is longer keeps its own ``end``, takes the position from the
-        global step and sets the value of the step it resumes at, so it goes
-        on as the uninterrupted longer run.
-
-        Args:
-            state_dict (dict): The saved scheduler state.
-        """
-        end = self.end
-        super().load_state_dict(state_dict)
-        self.end = end
-        self.last_step = self._global_step - self.begin
-        if self.begin <= self._global_step < self.end:
-            for group, value in zip(self.optimizer.param_groups,
-                                    self._get_value()):
-                group[self.param_name] = value
 
 
 @PARAM_SCHEDULERS.register_module()

@@ -4,9 +4,7 @@ import math
 
 import pytest
 import torch
-from mmengine.hooks import Hook
-from mmengine.model import BaseModel
-from mmengine.runner import Runner
+from schedule_runs import train
 from torch import nn
 
 from tec_mm.efficient_training import ExtendableCyclicLR
@@ -65,52 +63,15 @@ def test_bad_settings_are_refused(bad, match):
         ExtendableCyclicLR(optimizer(), **bad)
 
 
-class Toy(BaseModel):
-
-    def __init__(self):
-        super().__init__()
-        self.w = nn.Linear(2, 1)
-
-    def forward(self, inputs, data_samples=None, mode='loss'):
-        return dict(loss=self.w(inputs).pow(2).mean())
-
-
-class Recorder(Hook):
-    """Records the lr of every training iteration."""
-
-    def __init__(self):
-        self.lrs = []
-
-    def after_train_iter(self, runner, **kwargs):
-        self.lrs.append(runner.optim_wrapper.get_lr()['lr'][0])
-
-
-def train(work_dir, epochs, resume=False):
-    recorder = Recorder()
-    runner = Runner(
-        model=Toy(), work_dir=str(work_dir),
-        train_dataloader=dict(
-            dataset=[dict(inputs=torch.randn(2)) for _ in range(8)],
-            batch_size=2,
-            sampler=dict(type='DefaultSampler', shuffle=False),
-            collate_fn=dict(type='default_collate')),
-        optim_wrapper=dict(optimizer=dict(type='SGD', lr=0.4)),
-        param_scheduler=[dict(type='tec_mm.ExtendableCyclicLR', period=2,
-                              eta_min=0.1, convert_to_iter_based=True)],
-        train_cfg=dict(by_epoch=True, max_epochs=epochs),
-        default_hooks=dict(checkpoint=dict(type='CheckpointHook',
-                                           interval=1)),
-        custom_hooks=[recorder], resume=resume, randomness=dict(seed=0),
-        default_scope='mmengine')
-    runner.train()
-    return recorder.lrs
+CYCLIC = dict(type='tec_mm.ExtendableCyclicLR', period=2, eta_min=0.1,
+              convert_to_iter_based=True)
 
 
 def test_extending_a_finished_run_on_resume_goes_on_like_the_longer_run(
         tmp_path):
-    longer = train(tmp_path / 'long', 4)
-    first = train(tmp_path / 'short', 2)
-    extended = train(tmp_path / 'short', 4, resume=True)
+    longer = train(tmp_path / 'long', 4, CYCLIC)
+    first = train(tmp_path / 'short', 2, CYCLIC)
+    extended = train(tmp_path / 'short', 4, CYCLIC, resume=True)
     assert first + extended == pytest.approx(longer)
     # 4 iterations per epoch, 8 per cycle, triangular from 0.1 up to 0.4
     cycle = [0.1 + 0.3 * (1 - abs(2 * t / 8 - 1)) for t in range(8)]

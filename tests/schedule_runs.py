@@ -1,0 +1,54 @@
+"""A toy MMEngine run that records the learning rate of every iteration
+(the schedulers' tests)."""
+from typing import List
+
+import torch
+from mmengine.hooks import Hook
+from mmengine.model import BaseModel
+from mmengine.runner import Runner
+from torch import nn
+
+
+class Toy(BaseModel):
+
+    def __init__(self):
+        super().__init__()
+        self.w = nn.Linear(2, 1)
+
+    def forward(self, inputs, data_samples=None, mode='loss'):
+        return dict(loss=self.w(inputs).pow(2).mean())
+
+
+class Recorder(Hook):
+    """Records the lr of every training iteration."""
+
+    def __init__(self):
+        self.lrs = []
+
+    def after_train_iter(self, runner, **kwargs):
+        self.lrs.append(runner.optim_wrapper.get_lr()['lr'][0])
+
+
+def train(work_dir, epochs: int, scheduler: dict, resume=False,
+          lr: float = 0.4) -> List[float]:
+    """``epochs`` epochs of 4 iterations (SGD at ``lr``) under
+    ``scheduler``; ``resume``: True (the work dir's last checkpoint) or a
+    checkpoint's path. Returns the lr of each iteration run."""
+    recorder = Recorder()
+    runner = Runner(
+        model=Toy(), work_dir=str(work_dir),
+        train_dataloader=dict(
+            dataset=[dict(inputs=torch.randn(2)) for _ in range(8)],
+            batch_size=2,
+            sampler=dict(type='DefaultSampler', shuffle=False),
+            collate_fn=dict(type='default_collate')),
+        optim_wrapper=dict(optimizer=dict(type='SGD', lr=lr)),
+        param_scheduler=[scheduler],
+        train_cfg=dict(by_epoch=True, max_epochs=epochs),
+        default_hooks=dict(checkpoint=dict(type='CheckpointHook',
+                                           interval=1)),
+        custom_hooks=[recorder], resume=bool(resume),
+        load_from=resume if isinstance(resume, str) else None,
+        randomness=dict(seed=0), default_scope='mmengine')
+    runner.train()
+    return recorder.lrs
