@@ -12,7 +12,7 @@ setup:
 	VENV=$(VENV) bash tools/setup_env.sh
 
 demo: setup
-	PYTHONUNBUFFERED=1 $(PY) tools/demo.py
+	PYTHONUNBUFFERED=1 $(PY) tools/benchmarks/demo.py
 
 test: setup
 	$(PY) -m pytest tests $(PYTEST_ARGS)

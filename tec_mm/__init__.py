@@ -5,7 +5,7 @@ Packages: ``tec`` (the paper's parts), ``base_models`` (checkpoint formats),
 parts), ``efficient_training`` (faster pretraining schedules),
 ``gated_subnetworks`` (dense and gated encoders co-trained), ``engine``
 (hooks, precision, checkpoint I/O, launch), ``datasets`` (checked image
-loading) and ``demo`` (Fashion-MNIST data and evaluation).
+loading, Fashion-MNIST) and ``evaluation`` (kNN and linear probes).
 Every public name is also a top-level name here.
 """
 from .engine import *  # noqa: F401,F403  (also: safe checkpoint loading)
@@ -16,6 +16,6 @@ from .export import export_backbone, fold_cls_mlp, save_backbone  # noqa
 from .downstream import *  # noqa: F401,F403
 from .efficient_training import *  # noqa: F401,F403
 from .gated_subnetworks import *  # noqa: F401,F403
-from .demo import *  # noqa: F401,F403
+from .evaluation import *  # noqa: F401,F403
 
 __version__ = '0.1.0'

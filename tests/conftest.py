@@ -21,7 +21,7 @@ def mae_base(tmp_path_factory):
     """The demo's MAE base after one epoch on 16 Fashion-MNIST images, by
     tools/train.py (the runner tests' base)."""
     from runner_utils import MAE, train
-    from tec_mm.demo import DEBIAN_FASHION_MNIST
+    from tec_mm.datasets import DEBIAN_FASHION_MNIST
     if not os.path.isdir(DEBIAN_FASHION_MNIST):
         pytest.skip('Debian package dataset-fashion-mnist not installed')
     work_dir = str(tmp_path_factory.mktemp('mae'))

@@ -1,11 +1,9 @@
 """Shared pieces of the tests: a tiny architecture, base checkpoints, and an
 independent plain-torch ViT in timm/MAE naming used as numerical reference."""
-import importlib.util
 import math
 import os.path as osp
 import subprocess
 import sys
-from types import ModuleType
 from typing import List, Tuple
 
 import torch
@@ -17,15 +15,6 @@ TINY_ARCH = dict(
     embed_dims=24, num_layers=3, num_heads=2, feedforward_channels=48)
 IMG, PATCH = 16, 4  # 4 x 4 = 16 patches
 ROOT = osp.dirname(osp.dirname(osp.abspath(__file__)))
-
-
-def load_tool(name: str) -> ModuleType:
-    """Import ``tools/<name>`` as a module (its ``main`` is not run)."""
-    spec = importlib.util.spec_from_file_location(
-        osp.splitext(osp.basename(name))[0], osp.join(ROOT, 'tools', name))
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 def run_tool(name: str, *args: str) -> subprocess.CompletedProcess:

@@ -13,7 +13,7 @@ import torch
 
 from runner_utils import (ROOT, TEC, TINY, TRAIN, assert_same_rows,
                           logged_losses, run_rows, train)
-from tec_mm.demo import DEBIAN_FASHION_MNIST
+from tec_mm.datasets import DEBIAN_FASHION_MNIST
 from tec_mm.engine import cpu_bf16_autocast, load_checkpoint_file
 
 TWO_BASES = osp.join(ROOT, 'configs/demo/tec_vit-tiny-p4_fmnist_2bases.py')
@@ -185,7 +185,7 @@ def test_full_size_config_on_tiny_data(tmp_path):
     data = str(tmp_path / 'tiny_imagenet')
     subprocess.run([
         sys.executable,
-        osp.join(ROOT, 'tools/make_tiny_imagenet.py'), data, '--num', '4'
+        osp.join(ROOT, 'tools/benchmarks/make_tiny_imagenet.py'), data, '--num', '4'
     ], check=True, timeout=300)
     work_dir = str(tmp_path / 'vitb')
     cmd = [

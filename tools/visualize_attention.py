@@ -29,6 +29,7 @@ from PIL import Image  # noqa: E402
 
 from tec_mm.engine import load_checkpoint_file, run_main  # noqa: E402
 from tec_mm import PatchRelationTarget, export_backbone  # noqa: E402
+from tec_mm.evaluation import cls_attention  # noqa: E402
 from tec_mm.registry import DATASETS  # noqa: E402
 
 
@@ -61,16 +62,6 @@ def load_images(cfg: Config, files: List[str], num: int) -> np.ndarray:
         img = img.convert('L' if grey else 'RGB').resize((size, size))
         images.append(np.asarray(img))
     return np.stack(images)
-
-
-def cls_attention(target: PatchRelationTarget,
-                  images: torch.Tensor) -> torch.Tensor:
-    """B x h x w: softmax of the CLS query's last-block logits over the
-    patches, averaged over heads."""
-    logits = target(images)['attention'][:, 0]  # B x H x N (no grad)
-    maps = logits.softmax(-1).mean(1)
-    h, w = target.patch_resolution
-    return maps.reshape(-1, h, w)
 
 
 def main() -> None:

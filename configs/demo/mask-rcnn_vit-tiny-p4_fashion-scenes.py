@@ -6,7 +6,7 @@
 # CocoMetric. Backbone: the demo's TEC model exported by
 # tools/export_backbone.py; random init with
 # --cfg-options model.backbone.init_cfg=None.
-#   python tools/make_standin_datasets.py data/standin
+#   python tools/benchmarks/make_standin_datasets.py data/standin
 #   python tools/train.py configs/demo/mask-rcnn_vit-tiny-p4_fashion-scenes.py
 _base_ = [
     '../benchmarks/mask-rcnn_vit-base-p16_tec-pre_simple-fpn_8xb8-amp-lsj-100e_coco.py',  # noqa: E501

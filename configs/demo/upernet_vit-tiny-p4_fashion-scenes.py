@@ -5,7 +5,7 @@
 # batch 16 on CPU, mIoU with MMSeg's IoUMetric. Backbone: the demo's TEC
 # model exported by tools/export_backbone.py; random init with
 # --cfg-options model.backbone.init_cfg=None.
-#   python tools/make_standin_datasets.py data/standin
+#   python tools/benchmarks/make_standin_datasets.py data/standin
 #   python tools/train.py configs/demo/upernet_vit-tiny-p4_fashion-scenes.py
 _base_ = [
     '../benchmarks/upernet_vit-base-p16_tec-pre_8xb2-amp-160k_ade20k-512x512.py',  # noqa: E501

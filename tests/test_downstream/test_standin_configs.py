@@ -1,5 +1,5 @@
 """The downstream pipelines end to end on real images: Fashion-MNIST scenes
-written by tools/make_standin_datasets.py, a TEC encoder exported by
+written by tools/benchmarks/make_standin_datasets.py, a TEC encoder exported by
 tools/export_backbone.py, the tiny UperNet (MMSeg) and Mask R-CNN (MMDet)
 overrides of the benchmark configs trained by tools/train.py and evaluated
 with MMSeg's IoUMetric and MMDet's CocoMetric, and tools/test.py."""
@@ -10,7 +10,7 @@ import sys
 import pytest
 import torch
 
-from tec_mm.demo import DEBIAN_FASHION_MNIST
+from tec_mm.datasets import DEBIAN_FASHION_MNIST
 from tec_mm import TECViT
 from tec_test_utils import ROOT, run_tool
 from test_runner import logged_losses
@@ -56,7 +56,7 @@ def data_options(config, scenes, *loaders):
 @pytest.fixture(scope='module')
 def scenes(tmp_path_factory):
     root = str(tmp_path_factory.mktemp('scenes') / 'standin')
-    tool('make_standin_datasets.py', root, '--train', '64', '--val', '8')
+    tool('benchmarks/make_standin_datasets.py', root, '--train', '64', '--val', '8')
     return root
 
 

@@ -10,7 +10,7 @@ import sys
 
 import pytest
 
-from tec_mm.demo import DEBIAN_FASHION_MNIST
+from tec_mm.datasets import DEBIAN_FASHION_MNIST
 from tec_mm.engine import load_checkpoint_file
 from tec_test_utils import ROOT
 from test_runner import logged_losses, write_tiny_dino_base

@@ -6,9 +6,10 @@ import pytest
 import torch
 from PIL import Image
 
-from tec_mm.demo import DEBIAN_FASHION_MNIST
+from tec_mm.datasets import DEBIAN_FASHION_MNIST
 from tec_mm import PatchRelationTarget, TECViT
-from tec_test_utils import ROOT, load_tool, run_tool
+from tec_mm.evaluation import cls_attention
+from tec_test_utils import ROOT, run_tool
 from test_runner import write_tiny_dino_base
 
 TEC = osp.join(ROOT, 'configs/demo/tec_vit-tiny-p4_fmnist.py')
@@ -21,7 +22,7 @@ def test_cls_attention_is_a_distribution_over_patches(tmp_path):
     write_tiny_dino_base(base)
     target = PatchRelationTarget(checkpoint=base, arch=dict(num_heads=4),
                                  img_size=28, top_k=1)
-    maps = load_tool('visualize_attention.py').cls_attention(target, torch.randn(3, 1, 28, 28))
+    maps = cls_attention(target, torch.randn(3, 1, 28, 28))
     assert maps.shape == (3, 7, 7)
     torch.testing.assert_close(maps.sum((1, 2)), torch.ones(3))
     assert (maps > 0).all()

@@ -33,24 +33,20 @@ import json
 import os
 import os.path as osp
 import time
-import warnings
 from typing import Dict, Tuple
 
-warnings.filterwarnings('ignore', message='pkg_resources is deprecated')
+import torch
+from mmengine.config import Config
+from mmengine.runner import Runner
+from mmpretrain.models import VisionTransformer
 
-import torch  # noqa: E402
-from mmengine.config import Config  # noqa: E402
-from mmengine.runner import Runner  # noqa: E402
-from mmpretrain.models import VisionTransformer  # noqa: E402
-
-from tec_mm import (GatedViT, block_macs, export_backbone,  # noqa: E402
-                    load_checkpoint_file)
-from tec_mm.demo import (build_frozen_encoder, fashion_mnist_features,  # noqa
-                         fine_tune, knn_predict, last_checkpoint, run_tool,
-                         top1)
-from tec_mm.engine import run_main  # noqa: E402
-from sustainability_arms import (DATA_ROOT, FINETUNE, ROOT,  # noqa: E402
-                                 Benchmark, mae, schedule)
+from tec_bench import (build_frozen_encoder, fashion_mnist_features, fine_tune,
+                       last_checkpoint, run_tool)
+from tec_bench.sustainability_arms import (DATA_ROOT, FINETUNE, ROOT,
+                                           Benchmark, mae, schedule)
+from tec_mm import GatedViT, block_macs, export_backbone, load_checkpoint_file
+from tec_mm.engine import run_main
+from tec_mm.evaluation import knn_predict, top1
 
 GATED = osp.join(ROOT, 'configs/gated_subnetworks/'
                  'mae_vit-tiny-p4_fmnist-30k_gated.py')

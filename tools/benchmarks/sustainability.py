@@ -46,28 +46,16 @@ import math
 import os.path as osp
 import re
 import time
-import warnings
-from typing import Dict, List
+from typing import List
 
-warnings.filterwarnings('ignore', message='pkg_resources is deprecated')
+from tec_bench import base_target_entropy
+from tec_bench.knee_stages import KNEE_STAGES, run_knee
+from tec_bench.sustainability_arms import (BUDGET, ROOT, SWEEP, TEC, VARIANTS,
+                                           Benchmark, chain, mae, mae_more,
+                                           schedule, tec)
+from tec_bench.sustainability_report import write_report
+from tec_mm.engine import run_main
 
-from mmengine.runner import Runner  # noqa: E402
-
-from tec_mm.demo import attention_target_entropy  # noqa: E402
-from tec_mm.demo import build_frozen_encoder  # noqa: E402
-from tec_mm.engine import run_main  # noqa: E402
-from sustainability_arms import (BUDGET, DATA_ROOT, ROOT, TEC,  # noqa
-                                 VARIANTS, Arm, Benchmark, chain, mae,
-                                 mae_more, model_config, schedule, tec)
-from sustainability_report import write_report  # noqa: E402
-
-SWEEP = {  # validation sweep of TEC settings: name: options
-    'tau=1.8 (ViT-B)': ['model.head.attention_loss.tau=1.8'],
-    'tau=0.5': ['model.head.attention_loss.tau=0.5'],
-    'tau=0.2': ['model.head.attention_loss.tau=0.2'],
-    'tau=0.2, lr x2': ['model.head.attention_loss.tau=0.2',
-                       'optim_wrapper.optimizer.lr=3e-3'],
-}
 WARMUP_EPOCHS = (0.25, 2)  # tried with the chosen setting, after the choice
 
 
@@ -86,33 +74,13 @@ def stage_curve(bench: Benchmark, curve: List[int]) -> int:
     return knee
 
 
-def target_entropy(bench: Benchmark, base: Arm) -> Dict[str, float]:
-    """Row entropy / log N of the base's attention target at each swept
-    tau and K, on 512 validation images."""
-    checkpoint = bench.train(base)['checkpoint']
-    loader = Runner.build_dataloader(dict(
-        batch_size=512, sampler=dict(type='DefaultSampler', shuffle=False),
-        collate_fn=dict(type='default_collate'),
-        dataset=dict(type='LocalFashionMNIST', data_root=DATA_ROOT,
-                     indices=list(range(50000, 50512)),
-                     pipeline=[dict(type='PackInputs')])))
-    logits = {}  # by K: the base's forward does not depend on tau
-    for k in (4, 8):
-        model = build_frozen_encoder(
-            model_config(TEC, [f'model.target_generator.top_k={k}']), None,
-            checkpoint)
-        images = model.data_preprocessor(next(iter(loader)))['inputs']
-        logits[k] = next(iter(model.base_models.values()))(images)['attention']
-    return {f'tau={t}, K={k}': attention_target_entropy(logits[k], t)
-            for t in (1.8, 1.0, 0.5, 0.2, 0.1) for k in (4, 8)}
-
-
 def stage_sweep(bench: Benchmark, e1: int) -> None:
     """TEC settings scored on the validation split, then warm-up lengths
     with the chosen one, and the target's entropy at each tau and K."""
     base, e2 = mae(e1, 0), e1 // 3
     if bench.results.get('entropy_base') != base.key or bench.args.fresh:
-        bench.results['entropy'] = target_entropy(bench, base)
+        bench.results['entropy'] = base_target_entropy(
+            TEC, bench.train(base)['checkpoint'])
         bench.results['entropy_base'] = base.key
         bench.save()
     for name, options in SWEEP.items():
@@ -186,19 +154,29 @@ def main() -> None:
     parser.add_argument('--stages', nargs='+',
                         default=['curve', 'sweep', 'arms', 'chain'],
                         choices=['curve', 'sweep', 'arms', 'chain',
-                                 'report'],
+                                 'report', *KNEE_STAGES],
                         help='report alone rewrites the tables and plot '
-                        'from results.json')
+                        'from results.json; the knee-* stages are the knee '
+                        'study (results/sustainability_knee)')
     parser.add_argument('--arms', nargs='+', default=[],
                         help='measure only these arms of stage arms (keys '
                         'of results.json, e.g. tec_mae6_s0+2)')
     parser.add_argument('--curve-epochs', type=int, nargs='+',
                         default=BUDGET.curve_epochs,
                         help='MAE epochs of the curve (default: the budget)')
+    parser.add_argument('--knee-epochs', type=int, nargs=2,
+                        default=[12, 576], metavar=('FIRST', 'LAST'),
+                        help='knee candidates searched (default: 12 576)')
+    parser.add_argument('--longest-finetune', type=int, default=8,
+                        help='the longest fine-tuning recipe tried by stage '
+                        'knee-recipe (default: 8 epochs)')
+    parser.add_argument('--longer', type=int, nargs='+', default=[2],
+                        help='"MAE trained longer" at these multiples of E1 '
+                        '(default: 2)')
     parser.add_argument('--work-dir',
-                        default=osp.join(ROOT, 'work_dirs/sustainability'))
+                        help='default: work_dirs/sustainability[_knee]')
     parser.add_argument('--results',
-                        default=osp.join(ROOT, 'results/sustainability'))
+                        help='default: results/sustainability[_knee]')
     parser.add_argument('--fresh', action='store_true',
                         help='retrain and remeasure what is already done')
     parser.add_argument('--cfg-options', nargs='+', default=[],
@@ -210,6 +188,15 @@ def main() -> None:
                         'each split (default: all; for quick checks)')
     args = parser.parse_args()
     start = time.time()
+    knee = [s for s in args.stages if s in KNEE_STAGES]
+    name = 'sustainability_knee' if knee else 'sustainability'
+    args.work_dir = args.work_dir or osp.join(ROOT, 'work_dirs', name)
+    args.results = args.results or osp.join(ROOT, 'results', name)
+    if knee:
+        text = run_knee(args)
+        print('\n' + text + f'\ntotal: {(time.time() - start) / 60:.1f} '
+              f'min; written to {args.results}')
+        return
     bench = Benchmark(args)
     e1 = stage_curve(bench, args.curve_epochs) if 'curve' in args.stages else \
         bench.results.get('e1', BUDGET.base_epochs)

@@ -30,23 +30,20 @@ import logging
 import os.path as osp
 import statistics
 import time
-import warnings
 from typing import Dict, List, Optional
 
-warnings.filterwarnings('ignore', message='pkg_resources is deprecated')
+import mmpretrain
+import torch
+from mmengine.config import Config
+from mmengine.logging import MMLogger
+from mmengine.optim import build_optim_wrapper
+from mmengine.registry import init_default_scope
+from mmpretrain.models import VisionTransformer
+from mmpretrain.structures import DataSample
+from torch.utils.flop_counter import FlopCounterMode
 
-import mmpretrain  # noqa: E402
-import torch  # noqa: E402
-from torch.utils.flop_counter import FlopCounterMode  # noqa: E402
-from mmengine.config import Config  # noqa: E402
-from mmengine.logging import MMLogger  # noqa: E402
-from mmengine.optim import build_optim_wrapper  # noqa: E402
-from mmengine.registry import init_default_scope  # noqa: E402
-from mmpretrain.models import VisionTransformer  # noqa: E402
-from mmpretrain.structures import DataSample  # noqa: E402
-
-from tec_mm.engine import run_main  # noqa: E402
-from tec_mm.registry import MODELS  # noqa: E402
+from tec_mm.engine import run_main
+from tec_mm.registry import MODELS
 
 ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 SIZES = {

@@ -27,19 +27,14 @@ import glob
 import json
 import os.path as osp
 import re
-import warnings
 from typing import List, Optional, Tuple
 
-warnings.filterwarnings('ignore', message='pkg_resources is deprecated')
-
-from tec_mm.demo import (build_frozen_encoder,  # noqa: E402
-                         fashion_mnist_features, fine_tune, knn_predict,
-                         top1)
-from tec_mm.engine import run_main  # noqa: E402
-from sustainability import SWEEP  # noqa: E402
-from sustainability_arms import (BUDGET, DATA_ROOT, FINETUNE, MAE,  # noqa
-                                 ROOT, TEC, Arm, Benchmark, mae,
-                                 model_config)
+from tec_bench import build_frozen_encoder, fashion_mnist_features, fine_tune
+from tec_bench.sustainability_arms import (BUDGET, DATA_ROOT, FINETUNE, MAE,
+                                           ROOT, SWEEP, TEC, Arm, Benchmark,
+                                           mae, model_config)
+from tec_mm.engine import run_main
+from tec_mm.evaluation import knn_predict, top1
 
 CONFIGS = osp.join(ROOT, 'configs/sustainability/time_to_accuracy')
 STRATEGIES = {  # name: (config suffix, own lr schedule, methods)

@@ -3,7 +3,7 @@ import math
 import pytest
 import torch
 
-from tec_mm.demo import attention_target_entropy
+from tec_bench import attention_target_entropy
 
 
 def test_uniform_rows_have_entropy_one():

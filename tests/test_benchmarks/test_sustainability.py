@@ -8,7 +8,8 @@ import shutil
 
 import pytest
 
-from tec_test_utils import load_tool, run_tool
+from tec_bench import sustainability_arms, sustainability_report
+from tec_test_utils import run_tool
 
 QUICK = ['--curve-epochs', '3', '--eval-images', '200', '--cfg-options',
          'train_dataloader.dataset.indices=128',
@@ -116,7 +117,7 @@ def test_chain_takes_each_generation_as_the_next_base(runs):
 
 
 def test_save_keeps_what_another_run_recorded(tmp_path):
-    arms = load_tool('benchmarks/sustainability_arms.py')
+    arms = sustainability_arms
     args = argparse.Namespace(results=str(tmp_path))
     first, second = arms.Benchmark(args), arms.Benchmark(args)
     first.results['arms']['a'] = dict(knn=1.)
@@ -128,7 +129,7 @@ def test_save_keeps_what_another_run_recorded(tmp_path):
 
 
 def test_verdict_needs_the_margin_in_the_mean_and_every_seed():
-    report = load_tool('benchmarks/sustainability_report.py')
+    report = sustainability_report
     assert report.claim('c', dict(mean=0.6, diffs=[0.9, 0.3])).startswith(
         '- c: **holds** (+0.60 fine-tuning top-1, per seed +0.90 / +0.30')
     assert '**does not hold**' in report.claim(
@@ -147,7 +148,7 @@ def test_verdict_needs_the_margin_in_the_mean_and_every_seed():
 
 
 def test_stronger_base_line_compares_tec_and_mae_from_the_2e1_base():
-    report = load_tool('benchmarks/sustainability_report.py')
+    report = sustainability_report
     arms = {'tec_mae3+3_s0+1': dict(finetune=[0., 80.25]),
             'mae6+1_s0': dict(finetune=[0., 81.]),
             'mae3+3_s0': dict(finetune=[0., 80.5])}
@@ -160,7 +161,7 @@ def test_stronger_base_line_compares_tec_and_mae_from_the_2e1_base():
 
 
 def test_arms_from_a_continued_base_count_all_its_epochs():
-    arms = load_tool('benchmarks/sustainability_arms.py')
+    arms = sustainability_arms
     stronger = arms.mae_more(arms.mae(3, 0), 3)
     more, tec = arms.mae_more(stronger, 1), arms.tec(stronger, 1)
     assert (stronger.key, more.key, tec.key) == (

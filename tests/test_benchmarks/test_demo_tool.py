@@ -1,16 +1,16 @@
-"""tools/demo.py --epochs stretches the whole schedule, not only the run."""
+"""tools/benchmarks/demo.py --epochs stretches the whole schedule, not only the run."""
 import os.path as osp
 
 import pytest
 from mmengine.config import Config
 
-from tec_test_utils import ROOT, load_tool
+import demo
+from tec_test_utils import ROOT
 
 
 @pytest.mark.parametrize('config', ['mae_vit-tiny-p4_fmnist.py',
                                     'tec_vit-tiny-p4_fmnist.py'])
 def test_epoch_options_move_the_cosine_end(config):
-    demo = load_tool('demo.py')
     cfg = Config.fromfile(osp.join(ROOT, 'configs/demo', config))
     assert cfg.param_scheduler[1].end == cfg.train_cfg.max_epochs == 3
     options = dict(o.split('=') for o in demo.epoch_options(7))

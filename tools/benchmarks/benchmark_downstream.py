@@ -8,7 +8,7 @@ Needs `make demo` first (its checkpoints in work_dirs/demo); writes the
 stand-ins to data/standin when missing.
 
 Usage:
-    python tools/benchmark_downstream.py [--demo-dir work_dirs/demo]
+    python tools/benchmarks/benchmark_downstream.py [--demo-dir work_dirs/demo]
         [--work-dir work_dirs/downstream] [--iters N]
         [--tasks segmentation detection classification]
 """
@@ -16,13 +16,10 @@ import argparse
 import os
 import os.path as osp
 import time
-import warnings
 from typing import Dict, List, Optional
 
-warnings.filterwarnings('ignore', message='pkg_resources is deprecated')
-
-from tec_mm.demo import last_checkpoint, logged_metrics, run_tool  # noqa
-from tec_mm.engine import MissingInput, run_main  # noqa: E402
+from tec_bench import last_checkpoint, logged_metrics, run_tool
+from tec_mm.engine import MissingInput, run_main
 
 ROOT = osp.dirname(osp.dirname(osp.abspath(__file__)))
 SCENES = osp.join(ROOT, 'data/standin')
@@ -75,7 +72,7 @@ def main() -> None:
         raise MissingInput(f'no demo checkpoints in {args.demo_dir}: run '
                            '`make demo` first')
     if not osp.isdir(SCENES):
-        run_tool('make_standin_datasets.py', SCENES,
+        run_tool('benchmarks/make_standin_datasets.py', SCENES,
                  log=osp.join(args.work_dir, 'standin.log'))
     rows = []
     for task in args.tasks:

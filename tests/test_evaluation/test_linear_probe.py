@@ -1,6 +1,6 @@
 import torch
 
-from tec_mm.demo import linear_probe
+from tec_mm.evaluation import linear_probe
 
 
 def blobs(n, seed):

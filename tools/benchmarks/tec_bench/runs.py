@@ -11,9 +11,11 @@ import sys
 import time
 from typing import Dict, List, Optional
 
+from tec_mm.engine import is_complete_checkpoint
 from tec_mm.engine.refusal import Refusal
 
-ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
+ROOT = osp.dirname(osp.dirname(osp.dirname(osp.dirname(
+    osp.abspath(__file__)))))
 # MMEngine's train log line: "... eta: 0:02:42 ..." ("1 day, 2:03:04" too)
 _ETA = re.compile(r'(?:Epoch|Iter)\(train\).*?eta: (?:(\d+) days?, )?'
                   r'(\d+):(\d\d):(\d\d)')
@@ -80,6 +82,65 @@ def run_tool(tool: str, *args: str, log: str,
                                             output=f'see {log}')
 
 
+def resume_point(work_dir: str) -> Optional[str]:
+    """The newest complete ``epoch_*``/``iter_*`` checkpoint of a run (an
+    exported backbone beside it is not one)."""
+    found = sorted(glob.glob(osp.join(work_dir, 'epoch_*.pth')) +
+                   glob.glob(osp.join(work_dir, 'iter_*.pth')),
+                   key=osp.getmtime, reverse=True)
+    return next((p for p in found if is_complete_checkpoint(p)), None)
+
+
+def train_resumable(config: str, work_dir: str, options: List[str],
+                    start_from: Optional[str] = None,
+                    label: Optional[str] = None) -> float:
+    """``tools/train.py`` in ``work_dir``, resumed from its newest complete
+    checkpoint when it has one (a run killed before is taken up where its
+    last checkpoint left it), else from ``start_from`` (``--resume``: its
+    weights, optimizer, schedule position and epoch), else from scratch.
+
+    The wall-clock of each invocation is kept in ``work_dir/wall_clock.json``;
+    one that was killed counts up to its last checkpoint.
+
+    Args:
+        config (str): The training config.
+        work_dir (str): The run's work dir.
+        options (List[str]): Its ``--cfg-options``.
+        start_from (str, optional): Checkpoint to resume a new run from.
+        label (str, optional): Progress-bar label.
+
+    Returns:
+        float: Minutes of training behind the run's last checkpoint.
+    """
+    ledger = osp.join(work_dir, 'wall_clock.json')
+    spans: List[List[Optional[float]]] = []
+    if osp.exists(ledger):
+        with open(ledger) as f:
+            spans = json.load(f)
+    resume = resume_point(work_dir)
+    if resume is None:  # a new run: nothing before counts
+        spans = []
+    elif spans and spans[-1][1] is None:  # killed: up to its checkpoint
+        spans[-1][1] = max(osp.getmtime(resume), spans[-1][0])
+    args = ['--resume'] if resume else \
+        (['--resume', start_from] if start_from else [])
+
+    def write() -> None:
+        os.makedirs(work_dir, exist_ok=True)
+        with open(ledger + '.tmp', 'w') as f:
+            json.dump(spans, f)
+        os.replace(ledger + '.tmp', ledger)
+
+    spans.append([time.time(), None])
+    write()
+    run_tool('train.py', config, '--work-dir', work_dir, *args,
+             '--cfg-options', *options, log=osp.join(work_dir, 'tools.log'),
+             label=label)
+    spans[-1][1] = time.time()
+    write()
+    return sum(end - start for start, end in spans) / 60
+
+
 def last_checkpoint(work_dir: str) -> str:
     """The checkpoint a runner wrote last in ``work_dir``."""
     with open(osp.join(work_dir, 'last_checkpoint')) as f:
@@ -87,9 +148,11 @@ def last_checkpoint(work_dir: str) -> str:
 
 
 def logged_metrics(work_dir: str, names: List[str]) -> Dict[str, List[float]]:
-    """Every logged value of ``names`` in the newest run in ``work_dir``.
+    """Every logged value of ``names`` in the runs in ``work_dir``.
 
-    Reads MMEngine's ``<timestamp>/vis_data/scalars.json``.
+    Reads MMEngine's ``<timestamp>/vis_data/scalars.json`` of each run in
+    time order; a value logged again at the same step (a resumed run
+    repeating it) replaces the earlier one.
 
     Returns:
         Dict[str, List[float]]: The values of each name, in logged order.
@@ -102,13 +165,18 @@ def logged_metrics(work_dir: str, names: List[str]) -> Dict[str, List[float]]:
     if not runs:
         raise FileNotFoundError(f'no runner log (vis_data/scalars.json) in '
                                 f'{work_dir}')
-    with open(runs[-1]) as f:
-        records = [json.loads(line) for line in f if line.strip()]
-    found = {name: [r[name] for r in records if name in r] for name in names}
-    missing = [name for name, values in found.items() if not values]
+    by_step: Dict[str, Dict[int, float]] = {name: {} for name in names}
+    for run in runs:
+        with open(run) as f:
+            for record in (json.loads(line) for line in f if line.strip()):
+                for name in names:
+                    if name in record:
+                        by_step[name][record.get('step', 0)] = record[name]
+    missing = [name for name, values in by_step.items() if not values]
     if missing:
         raise FileNotFoundError(f'{runs[-1]}: {missing} never logged')
-    return found
+    return {name: [values[step] for step in sorted(values)]
+            for name, values in by_step.items()}
 
 
 def fine_tune(config: str,
@@ -120,8 +188,9 @@ def fine_tune(config: str,
     """Fine-tune a pretraining checkpoint's encoder end to end.
 
     The encoder is exported with ``tools/export_backbone.py --global-pool``
-    and ``config`` is trained with ``tools/train.py`` from it; both tools'
-    output goes to ``work_dir/tools.log``.
+    and ``config`` is trained with ``tools/train.py`` from it, resumed if an
+    earlier call was killed (:func:`train_resumable`); both tools' output
+    goes to ``work_dir/tools.log``.
 
     Args:
         config (str): A fine-tuning config whose backbone loads
@@ -145,6 +214,5 @@ def fine_tune(config: str,
         run_tool('export_backbone.py', checkpoint, backbone, '--global-pool',
                  *export_options, log=log)
         init = [f'model.backbone.init_cfg.checkpoint={backbone}']
-    run_tool('train.py', config, '--work-dir', work_dir, '--cfg-options',
-             *init, *options, log=log, label=label)
+    train_resumable(config, work_dir, [*init, *options], label=label)
     return logged_metrics(work_dir, ['accuracy/top1'])['accuracy/top1']

@@ -8,22 +8,19 @@ On Fashion-MNIST (Debian's dataset-fashion-mnist) with a tiny ViT, on CPU:
    feature bank = the 20k pretraining images, queries = the 10k test split.
 
 Usage:
-    python tools/demo.py [--work-dir work_dirs/demo] [--epochs N]
+    python tools/benchmarks/demo.py [--work-dir work_dirs/demo] [--epochs N]
 """
 import argparse
 import os.path as osp
 import shutil
 import time
-import warnings
 from typing import List, Optional
 
-warnings.filterwarnings('ignore', message='pkg_resources is deprecated')
+from mmengine.config import Config
 
-from mmengine.config import Config  # noqa: E402
-
-from tec_mm.demo import (frozen_features, knn_predict,  # noqa: E402
-                         last_checkpoint, run_tool, top1)
-from tec_mm.engine import run_main  # noqa: E402
+from tec_bench import frozen_features, last_checkpoint, run_tool
+from tec_mm.engine import run_main
+from tec_mm.evaluation import knn_predict, top1
 
 ROOT = osp.dirname(osp.dirname(osp.abspath(__file__)))
 MAE_CONFIG = osp.join(ROOT, 'configs/demo/mae_vit-tiny-p4_fmnist.py')

@@ -10,21 +10,18 @@ bases with their sha256, config). A generation whose run finished is not
 trained again, so a stopped chain continues where it was.
 
 Usage:
-    python tools/chain.py CONFIG --base CHECKPOINT --generations N
+    python tools/benchmarks/chain.py CONFIG --base CHECKPOINT --generations N
         [--work-dir DIR] [--cfg-options K=V ...]
 """
 import argparse
 import os.path as osp
-import warnings
 from typing import Optional
 
-warnings.filterwarnings('ignore', message='pkg_resources is deprecated')
+from mmengine.config import Config, DictAction
 
-from mmengine.config import Config, DictAction  # noqa: E402
-
-from tec_mm.demo import last_checkpoint, run_tool  # noqa: E402
-from tec_mm.engine import (ConfigError, MissingInput,  # noqa: E402
-                           load_checkpoint_file, run_main)
+from tec_bench import last_checkpoint, run_tool
+from tec_mm.engine import (ConfigError, MissingInput, load_checkpoint_file,
+                           run_main)
 
 
 def finished(work_dir: str, epochs: int) -> Optional[str]:

@@ -7,8 +7,8 @@ from mmseg.datasets.transforms import LoadAnnotations
 from PIL import Image
 from pycocotools import mask as mask_utils
 
-from tec_mm.demo import (ADE20K_INDEX, FASHION_CLASSES, compose_scene,
-                         write_ade20k, write_coco)
+from tec_bench import (ADE20K_INDEX, FASHION_CLASSES, compose_scene,
+                       write_ade20k, write_coco)
 
 
 def items():

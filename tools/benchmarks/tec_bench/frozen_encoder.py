@@ -1,5 +1,4 @@
-"""Frozen encoders of pretraining configs, their Fashion-MNIST features and
-top-1 accuracy."""
+"""Frozen encoders of pretraining configs and their Fashion-MNIST features."""
 from typing import Optional, Tuple
 
 import torch
@@ -10,9 +9,8 @@ from mmengine.registry import init_default_scope
 from mmengine.runner import Runner, load_checkpoint
 from mmengine.runner.utils import set_random_seed
 
+from tec_mm.evaluation import extract_pooled_features
 from tec_mm.registry import MODELS
-from .knn import extract_pooled_features
-
 
 Features = Tuple[torch.Tensor, torch.Tensor]
 
@@ -111,13 +109,3 @@ def frozen_features(
                                    train_images),
             fashion_mnist_features(model, cfg.data_root, 'test',
                                    test_images))
-
-
-def top1(pred: torch.Tensor, labels: torch.Tensor) -> float:
-    """Top-1 accuracy in %.
-
-    Args:
-        pred (torch.Tensor): Predicted labels, N.
-        labels (torch.Tensor): True labels, N.
-    """
-    return 100. * (pred == labels).float().mean().item()

@@ -2,8 +2,8 @@ import json
 
 import pytest
 
-from tec_mm.demo import last_checkpoint, logged_metrics, run_tool
-from tec_mm.demo.runs import _ETA, _seconds
+from tec_bench import last_checkpoint, logged_metrics, run_tool
+from tec_bench.runs import _ETA, _seconds
 from tec_mm.engine import Refusal
 
 

@@ -5,7 +5,7 @@ import struct
 import numpy as np
 import pytest
 
-from tec_mm.demo import DEBIAN_FASHION_MNIST, LocalFashionMNIST
+from tec_mm.datasets import DEBIAN_FASHION_MNIST, LocalFashionMNIST
 
 
 def write_idx(folder, prefix, images, labels, gz):

@@ -1,6 +1,6 @@
 import torch
 
-from tec_mm.demo import knn_predict, top1
+from tec_mm.evaluation import knn_predict, top1
 
 
 def test_weighted_vote_hand_example():

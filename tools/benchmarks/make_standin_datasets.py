@@ -10,7 +10,7 @@ test split. The same scenes are written in both layouts:
     OUT/coco/annotations/instances_{train2017,val2017}.json
 
 Usage:
-    python tools/make_standin_datasets.py OUT [--train 1000] [--val 200]
+    python tools/benchmarks/make_standin_datasets.py OUT [--train 1000] [--val 200]
         [--seed 0]
 """
 import argparse
@@ -18,15 +18,12 @@ import os
 import os.path as osp
 import shutil
 import sys
-import warnings
 
-warnings.filterwarnings('ignore', message='pkg_resources is deprecated')
+import numpy as np
 
-import numpy as np  # noqa: E402
-
-from tec_mm.engine import run_main  # noqa: E402
-from tec_mm.demo import (LocalFashionMNIST, compose_scene,  # noqa: E402
-                         write_ade20k, write_coco)
+from tec_bench import compose_scene, write_ade20k, write_coco
+from tec_mm.datasets import LocalFashionMNIST
+from tec_mm.engine import run_main
 
 PRETRAIN_IMAGES = 20000
 

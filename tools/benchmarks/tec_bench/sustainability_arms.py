@@ -1,23 +1,21 @@
 """The arms of the sustainability benchmark: what each pretraining run is,
 and the runner that trains, measures and records them (see
-``sustainability.py``)."""
+``tools/benchmarks/sustainability.py``)."""
 import argparse
 import glob
 import json
 import os
 import os.path as osp
 import shutil
-import time
-from typing import Dict, List, Optional, Tuple
+from typing import Dict, List, Optional, Sequence, Tuple
 
 from mmengine.config import Config, DictAction
 
-from tec_mm.demo import (build_frozen_encoder, fashion_mnist_features,
-                         fine_tune, knn_predict, last_checkpoint,
-                         linear_probe, run_tool, top1,
-                         training_flops_per_image)
+from tec_mm.evaluation import knn_predict, linear_probe, top1
+from .frozen_encoder import build_frozen_encoder, fashion_mnist_features
+from .runs import ROOT, fine_tune, last_checkpoint, train_resumable
+from .training_flops import training_flops_per_image
 
-ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 CONFIGS = osp.join(ROOT, 'configs/sustainability')
 BUDGET = Config.fromfile(osp.join(ROOT,
                                   'configs/_base_/sustainability_budget.py'))
@@ -35,6 +33,14 @@ VARIANTS = {  # name: (config, options); the base's path fills {base}
     (TEC, ['model.backbone.init_cfg.type=Pretrained',
            'model.backbone.init_cfg.checkpoint={base}',
            'model.backbone.init_cfg.prefix=backbone.']),
+}
+
+SWEEP = {  # validation sweep of TEC settings: name: options
+    'tau=1.8 (ViT-B)': ['model.head.attention_loss.tau=1.8'],
+    'tau=0.5': ['model.head.attention_loss.tau=0.5'],
+    'tau=0.2': ['model.head.attention_loss.tau=0.2'],
+    'tau=0.2, lr x2': ['model.head.attention_loss.tau=0.2',
+                       'optim_wrapper.optimizer.lr=3e-3'],
 }
 
 
@@ -155,7 +161,8 @@ class Benchmark:
         os.replace(self.json + '.tmp', self.json)
 
     def train(self, arm: Arm) -> dict:
-        """Train ``arm`` (and its parents) unless its checkpoint is there.
+        """Train ``arm`` (and its parents) unless its checkpoint is there;
+        a run killed before resumes from its last checkpoint.
 
         Returns:
             dict: ``checkpoint``, ``minutes`` and ``flops`` of this run.
@@ -176,13 +183,10 @@ class Benchmark:
         if same is not None:
             self.trained[arm.key] = same
             return same
-        shutil.rmtree(work_dir, ignore_errors=True)
-        start = time.time()
-        run_tool('train.py', arm.config, '--work-dir', work_dir,
-                 '--cfg-options', *options,
-                 log=osp.join(work_dir, 'tools.log'),
-                 label=f'training {arm.key}')
-        minutes = (time.time() - start) / 60
+        if self.args.fresh:
+            shutil.rmtree(work_dir, ignore_errors=True)
+        minutes = train_resumable(arm.config, work_dir, options,
+                                  label=f'training {arm.key}')
         cfg = model_config(arm.config, options)
         flops = training_flops_per_image(cfg, None if arm.continues else base)
         record = dict(checkpoint=last_checkpoint(work_dir), run=run,
@@ -239,15 +243,18 @@ class Benchmark:
         own, parent = self.train(arm), self.cost(arm.parent)
         return {k: own[k] + parent[k] for k in ('minutes', 'flops')}
 
-    def measure(self, arm: Optional[Arm], key: str, label: str) -> dict:
-        """Fine-tuning, kNN and linear top-1 of ``arm`` (cached)."""
+    def measure(self, arm: Optional[Arm], key: str, label: str,
+                finetune_options: Sequence[str] = ()) -> dict:
+        """Fine-tuning (with further ``finetune_options``), kNN and linear
+        top-1 of ``arm`` (cached)."""
         if key in self.results['arms'] and not self.args.fresh:
             return self.results['arms'][key]
         n = self.args.eval_images
         checkpoint = self.train(arm)['checkpoint'] if arm else None
         finetune = fine_tune(FINETUNE, checkpoint,
                              osp.join(self.args.work_dir, key, 'finetune'),
-                             self.args.finetune_options,
+                             [*self.args.finetune_options,
+                              *finetune_options],
                              label=f'fine-tuning {key}')
         (tr_x, tr_y), (te_x, te_y) = self.features(
             arm, [('train', n), ('test', n)])

@@ -1,13 +1,9 @@
 """tools/benchmarks/time_to_accuracy.py: the time to the standard's
 accuracy by hand, and the tool on a few images."""
 import json
-import os.path as osp
-import sys
 
-from tec_test_utils import ROOT, load_tool, run_tool
-
-sys.path.insert(0, osp.join(ROOT, 'tools', 'benchmarks'))
-tta = load_tool('benchmarks/time_to_accuracy.py')
+import time_to_accuracy as tta
+from tec_test_utils import run_tool
 
 
 def curve(*points):

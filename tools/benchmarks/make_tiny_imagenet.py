@@ -4,7 +4,7 @@
 which ``mmpretrain.datasets.ImageNet(data_root=OUT, split='train')`` reads.
 It lets the full-size ImageNet configs run a few iterations on a CPU:
 
-    python tools/make_tiny_imagenet.py data/tiny_imagenet --num 8
+    python tools/benchmarks/make_tiny_imagenet.py data/tiny_imagenet --num 8
     python tools/train.py configs/tec_vitb_mae.py \\
         --cfg-options model.target_generator.checkpoint=PATH \\
         train_dataloader.dataset.data_root=data/tiny_imagenet \\
@@ -17,8 +17,8 @@ import os.path as osp
 
 from PIL import Image
 
+from tec_mm.datasets import DEBIAN_FASHION_MNIST, LocalFashionMNIST
 from tec_mm.engine import run_main
-from tec_mm.demo import DEBIAN_FASHION_MNIST, LocalFashionMNIST
 
 
 def main() -> None:

@@ -1,0 +1,191 @@
+"""The knee study's report, written from its results json: the plan and
+its projected cost, the curve to the knee, the TEC sweep, the fine-tuning
+length, the arms on the test split and the verdicts."""
+import os
+import os.path as osp
+from typing import Dict, List
+
+import matplotlib
+
+matplotlib.use('Agg')
+import matplotlib.pyplot as plt  # noqa: E402
+
+from .knee_study import (KNEE_GAIN, candidates, decay_epochs, partner,  # noqa
+                         setting_tag)
+from .sustainability_report import summarise, two_columns, verdict  # noqa
+
+SWEEP_RUNS = 6  # three taus, then three single changes
+RECIPE_EPOCHS = (2, 3, 4, 5)  # assumed tried before the ranking settles
+
+
+def projected_minutes(e1: int, plan: Dict[str, float]) -> Dict[str, float]:
+    """Single-process minutes of the whole study if the knee is at ``e1``.
+
+    Args:
+        e1 (int): The knee.
+        plan (Dict[str, float]): Minutes of one epoch: ``mae`` and ``tec``
+            (10k images), ``finetune_50k`` and ``finetune_60k``; ``probe``:
+            one kNN + linear evaluation.
+
+    Returns:
+        Dict[str, float]: Minutes by part, and ``total``.
+    """
+    points = {x for e in candidates(12, e1) for x in (e, partner(e))}
+    points |= {2 * e1}
+    stable = (2 * e1 - decay_epochs(2 * e1)) + \
+        (partner(e1) - decay_epochs(partner(e1)))  # seed 0, seed 1
+    branches = sum(decay_epochs(p) for p in points) + decay_epochs(e1) + \
+        decay_epochs(partner(e1))
+    finetuned = {e for e in candidates(12, e1) if (e // 3) & (e // 3 - 1)
+                 == 0} | {e1, partner(e1), 2 * e1}
+    parts = dict(
+        mae=(stable + branches) * plan['mae'],
+        tec=(SWEEP_RUNS * e1 / 3 + e1 / 3 + e1) * plan['tec'],
+        curve_eval=len(points) * plan['probe'] +
+        2 * len(finetuned) * plan['finetune_50k'],
+        recipe=3 * sum(RECIPE_EPOCHS[1:]) * plan['finetune_50k'],
+        arms=8 * (RECIPE_EPOCHS[-2] * plan['finetune_60k'] + plan['probe']))
+    parts['total'] = sum(parts.values())
+    return parts
+
+
+def plan_rows(results: dict) -> List[str]:
+    """The measured epoch costs and the projection by E1."""
+    plan = results.get('plan')
+    if not plan:
+        return []
+    rows = ['## Plan: measured costs and the projected study', '',
+            'Minutes of one epoch, one process with one thread '
+            f"({plan['machine']}): "
+            + ', '.join(f'{k} {v:.2f}' for k, v in plan.items()
+                        if isinstance(v, float)) + '.', '',
+            '| E1 | MAE | TEC | curve evaluation | recipe | arms | total '
+            '(h) |', '|---|---|---|---|---|---|---|']
+    for e1 in (24, 48, 96, 192, 384):
+        p = projected_minutes(e1, plan)
+        rows.append(f'| {e1} | ' + ' | '.join(
+            f'{p[k]:.0f}' for k in ('mae', 'tec', 'curve_eval', 'recipe',
+                                    'arms')) + f" | {p['total'] / 60:.1f} |")
+    return rows + ['']
+
+
+def curve_rows(results: dict) -> List[str]:
+    """The curve on the validation split, seed by seed, with the gain of
+    each point's partner E/3 further."""
+    curve = results.get('curve', {})
+    rows = ['## The learning curve (validation split)', '',
+            '| seed | E | kNN | fine-tuning (2 ep) | kNN gain at 4E/3 | '
+            'fine-tuning gain at 4E/3 | TFLOPs | min |',
+            '|---|---|---|---|---|---|---|---|']
+    by = {(r['seed'], r['epochs']): r for r in curve.values()}
+    for (seed, e), r in sorted(by.items()):
+        more = by.get((seed, partner(e)), {})
+        ft = r.get('finetune', [None])[-1]
+        gains = [f"{more[k] - r[k]:+.2f}" if k in more else '' for k in
+                 ('knn', )]
+        ft_gain = f"{more['finetune'][-1] - ft:+.2f}" \
+            if ft is not None and 'finetune' in more else ''
+        rows.append(f"| {seed} | {e} | {r['knn']:.2f} | "
+                    f"{'' if ft is None else f'{ft:.2f}'} | {gains[0]} | "
+                    f"{ft_gain} | {r['flops'] / 1e12:.1f} | "
+                    f"{r['minutes']:.0f} |")
+    e1 = results.get('e1', 'missing')
+    knee = (f'**E1 = {e1}**: the first E whose E/3 more epochs gain less '
+            f'than {KNEE_GAIN} in kNN and in fine-tuning top-1.'
+            if isinstance(e1, int) else
+            '**No knee** among the candidates measured.' if e1 is None else
+            'The knee search has not finished.')
+    return rows + ['', knee, '']
+
+
+def plot(results: dict, path: str) -> None:
+    """The curve: kNN and fine-tuning top-1 on the validation split against
+    epochs, the knee marked."""
+    fig, ax = plt.subplots(figsize=(6, 4))
+    for key, style in (('knn', 'o-'), ('finetune', 's--')):
+        points = sorted((r['epochs'], r[key] if key == 'knn' else
+                         r[key][-1]) for r in results.get('curve', {})
+                        .values() if r['seed'] == 0 and key in r)
+        if points:
+            ax.plot(*zip(*points), style, label=f'{key} (seed 0)')
+    if isinstance(results.get('e1'), int):
+        ax.axvline(results['e1'], color='grey', ls=':', label='E1')
+    ax.set_xscale('log')
+    ax.set_xlabel('MAE epochs (10k images, WSD points)')
+    ax.set_ylabel('top-1 on the validation split (%)')
+    ax.legend()
+    fig.tight_layout()
+    fig.savefig(path, dpi=120)
+    plt.close(fig)
+
+
+def arm_rows(results: dict) -> List[str]:
+    """The arms on the test split, mean and per seed."""
+    rows = ['## Arms (test split)', '',
+            f"Fine-tuning: {results.get('finetune_epochs', '?')} epochs on "
+            'all 60k training images.', '',
+            '| arm | epochs | TFLOPs | fine-tuning top-1 % (per seed) | '
+            'kNN % | linear % | min |', '|---|---|---|---|---|---|---|']
+    for group in summarise(results.get('arms', {})):
+        seeds = ' / '.join(f'{v:.2f}' for v in group['finetune'])
+        rows.append(
+            f"| {group['label']} | {group['epochs']} | "
+            f"{group['flops'] / 1e12:.1f} | {group['mean']:.2f} ({seeds}) | "
+            f"{group['knn']:.2f} | {group['linear']:.2f} | "
+            f"{group['minutes']:.0f} |")
+    return rows + ['']
+
+
+def verdict_rows(results: dict) -> List[str]:
+    """A line per claim at the knee."""
+    e1, chosen = results.get('e1'), results.get('chosen')
+    if not isinstance(e1, int) or chosen is None:
+        return []
+    tec = f'tec{setting_tag(chosen)}_mae{e1}wsd_s{{s}}+{e1 // 3}'
+    arms = results.get('arms', {})
+    rows = ['## Verdicts', '',
+            verdict(f'TEC E1/3 above the base (E1 = {e1})', arms, tec,
+                    f'mae{e1}wsd_s{{s}}'),
+            verdict('TEC E1/3 above MAE E1 + E1/3', arms, tec,
+                    f'mae{partner(e1)}wsd_s{{s}}')]
+    longer = arms.get(f'mae{2 * e1}wsd_s0')
+    mine = arms.get(tec.format(s=0))
+    if longer and mine:
+        rows.append(
+            f"- TEC E1/3 against MAE 2 E1 (seed 0): "
+            f"{mine['finetune'][-1] - longer['finetune'][-1]:+.2f} "
+            f"fine-tuning top-1 at {mine['flops'] / longer['flops']:.2f}x "
+            'its training FLOPs.')
+    return rows + ['']
+
+
+def write_knee_report(results: dict, out_dir: str) -> str:
+    """Write ``results.md`` and ``curve.png`` to ``out_dir``; return the
+    md."""
+    os.makedirs(out_dir, exist_ok=True)
+    sweep = {name: f"{r['knn']:.2f}" for name, r in
+             results.get('sweep', {}).items() if 'tau' in name}
+    check = results.get('arms', {}).get('mae12wsd-30k_s0')
+    lines = ['# Sustainability at the knee', '', *plan_rows(results),
+             *curve_rows(results)]
+    if check:
+        lines += ['Schedule check: the 12-epoch WSD point on 30k images '
+                  f"fine-tunes to {check['finetune'][-1]:.2f} (2-epoch "
+                  'recipe, test split), against 81.65 for the cosine MAE '
+                  '12 ep of results/sustainability.', '']
+    lines += two_columns('## TEC sweep (kNN, validation split)', 'kNN %',
+                         sweep)
+    if results.get('chosen'):
+        lines += [f"Chosen: {results['chosen']}; the base's attention "
+                  'target entropy / log N: ' + ', '.join(
+                      f'{k} {v:.2f}' for k, v in
+                      results.get('entropy', {}).items()), '']
+    lines += [*arm_rows(results), *verdict_rows(results),
+              '## Wall-clock by stage (min)', '',
+              ', '.join(f'{k} {v:.0f}' for k, v in
+                        results.get('stage_minutes', {}).items()), '']
+    plot(results, osp.join(out_dir, 'curve.png'))
+    text = '\n'.join(lines)
+    with open(osp.join(out_dir, 'results.md'), 'w') as f:
+        f.write(text)
+    return text

@@ -1,0 +1,222 @@
+"""The stages of the knee study (``tools/benchmarks/sustainability.py
+--stages knee knee-sweep knee-recipe knee-arms knee-check``); each one
+measures only what the results json does not hold yet."""
+import contextlib
+import glob
+import json
+import os
+import os.path as osp
+import platform
+import shutil
+import statistics
+import time
+from typing import Dict, Iterator, List, Optional, Tuple
+
+from .knee_report import write_knee_report
+from .knee_study import (CHANGES, FINETUNE_VAL, TAUS, TEC_10K, WSD,
+                         KneeBenchmark, Point, find_knee, partner, recipe,
+                         setting_tag, tec_arm)
+from .runs import fine_tune, last_checkpoint, train_resumable
+from .sustainability_arms import Arm, schedule
+from .target_entropy import base_target_entropy
+
+KNEE_STAGES = ('knee-plan', 'knee', 'knee-sweep', 'knee-recipe', 'knee-arms',
+               'knee-check', 'knee-report')
+
+
+@contextlib.contextmanager
+def timed(bench: KneeBenchmark, stage: str) -> Iterator[None]:
+    """A stage's wall-clock in this call, added to the results'
+    ``stage_minutes`` (also when it is stopped)."""
+    start = time.time()
+    try:
+        yield
+    finally:
+        minutes = bench.results.setdefault('stage_minutes', {})
+        minutes[stage] = minutes.get(stage, 0.) + (time.time() - start) / 60
+        bench.save()
+
+
+def iteration_seconds(work_dir: str) -> float:
+    """Mean logged seconds of a training iteration of the run in
+    ``work_dir`` (MMEngine's ``time``, which leaves out start-up and
+    validation)."""
+    (path, ) = glob.glob(osp.join(work_dir, '*', 'vis_data', 'scalars.json'))
+    with open(path) as f:
+        times = [r['time'] for r in map(json.loads, f) if 'loss' in r]
+    return statistics.mean(times[1:] or times)
+
+
+def stage_plan(bench: KneeBenchmark) -> Dict[str, float]:
+    """One epoch's minutes of the study's runs, measured on 40 iterations
+    each (MAE and TEC on the 10k images, fine-tuning at batch 256, scaled
+    to 50k and 60k images), and of one kNN + linear evaluation."""
+    if 'plan' in bench.results and not bench.args.fresh:
+        return bench.results['plan']
+    with timed(bench, 'knee-plan'):
+        work = osp.join(bench.args.work_dir, 'plan')
+        shutil.rmtree(work, ignore_errors=True)
+        one = ['train_cfg.max_epochs=1', 'default_hooks.logger.interval=10']
+        train_resumable(WSD, osp.join(work, 'mae'), one, label='timing MAE')
+        mae = last_checkpoint(osp.join(work, 'mae'))
+        train_resumable(TEC_10K, osp.join(work, 'tec'), [
+            *one, *schedule(1), f'model.target_generator.checkpoint={mae}'],
+            label='timing TEC')
+        fine_tune(FINETUNE_VAL, mae, osp.join(work, 'finetune'), [
+            *one, *recipe(1), 'train_dataloader.dataset.indices=10240'],
+            label='timing fine-tuning')
+        start = time.time()
+        bench.features(None, [('train', None), ('test', None)])
+        probe = (time.time() - start) / 60
+        per_iter = {name: iteration_seconds(osp.join(work, name)) / 60
+                    for name in ('mae', 'tec', 'finetune')}
+        bench.results['plan'] = dict(
+            machine=f'{platform.node()}, {os.cpu_count()} cores, '
+            f"OMP_NUM_THREADS={os.environ.get('OMP_NUM_THREADS', 'unset')}",
+            mae=per_iter['mae'] * 40, tec=per_iter['tec'] * 40,
+            finetune_50k=per_iter['finetune'] * 196,
+            finetune_60k=per_iter['finetune'] * 235, probe=probe)
+        bench.save()
+    return bench.results['plan']
+
+
+def stage_knee(bench: KneeBenchmark, first: int, last: int,
+               longer: List[int]) -> Optional[int]:
+    """The curve to its knee E1 (seed 0), then the points ``longer`` x E1
+    ("MAE trained longer"), kNN and fine-tuning on the validation split."""
+    with timed(bench, 'knee'):
+        e1 = find_knee(bench, first, last)
+        if e1 is not None:
+            for factor in longer:
+                bench.curve_point(Point(factor * e1, 0), finetune=True)
+    return e1
+
+
+def sweep_arms(bench: KneeBenchmark, e1: int) -> Dict[str, tuple]:
+    """The TEC settings tried, by name: each tau, then one change at a time
+    from the best tau (when the taus are measured)."""
+    e2 = e1 // 3
+    settings = {f'tau={t}': (f'model.head.attention_loss.tau={t}',)
+                for t in TAUS}
+    sweep = bench.results['sweep']
+    if all(name in sweep for name in settings):
+        best = max(settings, key=lambda n: sweep[n]['knn'])
+        for change, options in CHANGES.items():
+            settings[f'{best}, {change}'] = (
+                *settings[best], *(options or schedule(e2, 1)))
+    return settings
+
+
+def tec_setting(bench: KneeBenchmark, e1: int, name: str, epochs: int,
+                seed: int = 0) -> Arm:
+    """TEC from the E1 point of ``seed`` with the sweep's setting ``name``
+    for ``epochs``."""
+    return tec_arm(Point(e1, seed), epochs, sweep_arms(bench, e1)[name],
+                   tag=setting_tag(name))
+
+
+def stage_sweep(bench: KneeBenchmark, e1: int) -> str:
+    """TEC for E1/3 from the E1 base (seed 0) at each setting, scored by
+    kNN on the validation split; the base's attention-target entropy."""
+    with timed(bench, 'knee-sweep'):
+        base = Point(e1, 0)
+        if bench.results.get('entropy_base') != base.key:
+            bench.results['entropy'] = base_target_entropy(
+                TEC_10K, bench.train(base)['checkpoint'], taus=TAUS)
+            bench.results['entropy_base'] = base.key
+        for _ in range(2):  # the taus, then the changes from the best
+            for name in sweep_arms(bench, e1):
+                bench.validate(name, tec_setting(bench, e1, name, e1 // 3))
+        sweep = bench.results['sweep']
+        names = [n for n in sweep_arms(bench, e1) if n in sweep]
+        bench.results['chosen'] = max(names, key=lambda n: sweep[n]['knn'])
+        bench.save()
+    return bench.results['chosen']
+
+
+def recipe_arms(bench: KneeBenchmark, e1: int, seed: int = 0) -> List[Arm]:
+    """The arms whose ranking settles the fine-tuning length: the base, MAE
+    E1 + E1/3 and TEC E1/3 with the chosen setting."""
+    return [Point(e1, seed), Point(partner(e1), seed),
+            tec_setting(bench, e1, bench.results['chosen'], e1 // 3, seed)]
+
+
+def ranking(values: List[float]) -> Tuple[int, ...]:
+    """Indices of ``values`` from the highest to the lowest."""
+    return tuple(sorted(range(len(values)), key=lambda i: -values[i]))
+
+
+def stage_recipe(bench: KneeBenchmark, e1: int, longest: int) -> int:
+    """The fine-tuning length: the shortest L whose ranking of the recipe
+    arms (validation top-1 after the L-epoch recipe) is the ranking after
+    the (L+1)-epoch recipe (``longest`` when none up to it is)."""
+    with timed(bench, 'knee-recipe'):
+        arms = recipe_arms(bench, e1)
+        top = {2: [bench.validation_finetune(arm, 2)[-1] for arm in arms]}
+        chosen = None
+        for epochs in range(3, longest + 1):
+            top[epochs] = [bench.validation_finetune(arm, epochs)[-1]
+                           for arm in arms]
+            if ranking(top[epochs - 1]) == ranking(top[epochs]):
+                chosen = epochs - 1
+                break
+        bench.results['finetune_epochs'] = chosen or longest
+        bench.save()
+    return bench.results['finetune_epochs']
+
+
+def stage_arms(bench: KneeBenchmark, e1: int, longer: List[int],
+               only: List[str]) -> None:
+    """The arms on the test split with the chosen fine-tuning length: seeds
+    0 and 1: base, MAE E1 + E1/3, TEC E1/3; seed 0: MAE ``longer`` x E1
+    and TEC for E1."""
+    with timed(bench, 'knee-arms'):
+        options = recipe(bench.results['finetune_epochs'])
+        chosen = bench.results['chosen']
+        for seed in (0, 1):
+            arms = recipe_arms(bench, e1, seed)
+            if seed == 0:
+                arms += [Point(f * e1, 0) for f in longer]
+                arms.append(tec_setting(bench, e1, chosen, e1))
+            for arm in arms:
+                if not only or arm.key in only:
+                    bench.measure(arm, arm.key, arm.label, options)
+
+
+def stage_check(bench: KneeBenchmark) -> dict:
+    """The schedule against a cosine run: the 12-epoch point of a stable
+    run on the benchmark's 30k images (1 warm-up epoch), fine-tuned with
+    the benchmark's 2-epoch recipe on the test split, as the cosine MAE 12
+    ep of the sustainability benchmark was."""
+    with timed(bench, 'knee-check'):
+        point = Point(12, 0, tag='-30k', options=(
+            'train_dataloader.dataset.indices=30000',
+            'param_scheduler.0.warmup=1'))
+        return bench.measure(point, point.key,
+                             'MAE 12 ep (WSD, 30k images)')
+
+
+def run_knee(args) -> str:
+    """Run the knee stages of ``args.stages``: plan, knee, sweep, recipe,
+    arms, check; each stage after the knee needs the ones before it to have
+    run (now or earlier).
+
+    Returns:
+        str: The report (``results.md``), rewritten from the json.
+    """
+    bench = KneeBenchmark(args)
+    stages = args.stages
+    if 'knee-plan' in stages:
+        stage_plan(bench)
+    e1 = stage_knee(bench, *args.knee_epochs, args.longer) \
+        if 'knee' in stages else bench.results.get('e1')
+    if e1 is not None:
+        if 'knee-sweep' in stages:
+            stage_sweep(bench, e1)
+        if 'knee-recipe' in stages:
+            stage_recipe(bench, e1, args.longest_finetune)
+        if 'knee-arms' in stages:
+            stage_arms(bench, e1, args.longer, args.arms)
+    if 'knee-check' in stages:
+        stage_check(bench)
+    return write_knee_report(bench.results, args.results)

@@ -1,0 +1,249 @@
+"""The knee study of the sustainability benchmark: MAE's learning curve
+from one warm-up-stable-decay run, its knee, and TEC from the base at the
+knee against MAE trained longer (``tools/benchmarks/sustainability.py
+--stages knee ...``).
+
+A curve point at E epochs is a decay branch (:class:`WarmupStableDecayLR`)
+resumed off the stable run's checkpoint at ``E - decay_epochs(E)``, so one
+long run gives every point, and the points of a longer curve are added
+later by extending the stable run. Every training run resumes from its
+last checkpoint after a kill; every number goes to the results json as
+soon as it is measured.
+"""
+import json
+import os
+import os.path as osp
+import re
+import time
+from typing import List, Optional, Sequence
+
+from .runs import ROOT, fine_tune, last_checkpoint, train_resumable
+from .sustainability_arms import Arm, Benchmark, model_config, schedule
+from .training_flops import training_flops_per_image
+
+CONFIGS = osp.join(ROOT, 'configs/sustainability')
+WSD = osp.join(CONFIGS, 'mae_vit-tiny-p4_fmnist-10k_wsd.py')
+TEC_10K = osp.join(CONFIGS, 'tec_vit-tiny-p4_fmnist-10k.py')
+FINETUNE_VAL = osp.join(CONFIGS, 'vit-tiny-p4_fmnist-50k_finetune-val.py')
+KNEE_GAIN = 0.5  # E/3 more epochs gain less: fine-tuning and kNN top-1
+# The TEC settings tried from the knee base, scored by kNN on the
+# validation split: tau first, then one change at a time from the best tau.
+TAUS = (1.0, 0.5, 0.2)
+CHANGES = {
+    'K=8': ['model.target_generator.top_k=8'],
+    'lr x2': ['optim_wrapper.optimizer.lr=3e-3'],
+    'warm-up 1 ep': None,  # filled with schedule(E2, 1)
+}
+
+
+def setting_tag(name: str) -> str:
+    """The part of an arm's key that names a sweep setting."""
+    return '_' + re.sub('[^a-z0-9.]+', '-', name.lower()).strip('-')
+
+
+def decay_epochs(epochs: int) -> int:
+    """Epochs of the decay branch of the point at ``epochs``: about a
+    tenth, at least one."""
+    return max(1, round(epochs / 10))
+
+
+def candidates(first: int, last: int) -> List[int]:
+    """Knee candidates from ``first`` to ``last``: 3 * 2^a and 9 * 2^a
+    (12, 18, 24, 36, 48, ...), each with its partner 4E/3 an integer."""
+    grid = {m * 2**a for m in (3, 9) for a in range(16)}
+    return sorted(e for e in grid if first <= e <= last)
+
+
+def partner(epochs: int) -> int:
+    """The point E/3 epochs further."""
+    return epochs * 4 // 3
+
+
+class Point(Arm):
+    """MAE at ``epochs`` of the curve of ``seed``: the stable checkpoint at
+    ``epochs - decay_epochs(epochs)`` and its decay branch."""
+
+    def __init__(self, epochs: int, seed: int, tag: str = '',
+                 options: Sequence[str] = ()) -> None:
+        super().__init__(f'mae{epochs}wsd{tag}_s{seed}',
+                         f'MAE {epochs} ep', WSD, epochs, seed,
+                         options=tuple(options), own_schedule=True)
+        self.stable_epochs = epochs - decay_epochs(epochs)
+        self.family = f'mae_wsd{tag}_s{seed}'
+
+
+def tec_arm(base: Point, epochs: int, options: Sequence[str] = (),
+            tag: str = '') -> Arm:
+    """TEC for ``epochs`` on the 10k images from ``base``, with the 10k
+    warm-up (3 epochs, as the MAE's, or a quarter of the run)."""
+    return Arm(f'tec{tag}_{base.key}+{epochs}',
+               f'TEC ({base.epochs} ep base + {epochs} ep)', TEC_10K, epochs,
+               base.seed, base, (*schedule(epochs, min(3, epochs / 4)),
+                                 *options))
+
+
+class KneeBenchmark(Benchmark):
+    """The :class:`Benchmark` whose MAE arms are points of one stable run.
+
+    Args:
+        args: The benchmark's arguments (``work_dir``, ``results``,
+            ``cfg_options``, ``finetune_options``, ``eval_images``,
+            ``fresh``).
+    """
+
+    def stable(self, point: Point) -> str:
+        """The stable run's checkpoint at ``point.stable_epochs``, training
+        (or waiting for a stable run already going) until it is there."""
+        work_dir = osp.join(self.args.work_dir, point.family, 'stable')
+        path = osp.join(work_dir, f'epoch_{point.stable_epochs}.pth')
+        pid_file = osp.join(self.args.work_dir, point.family, 'stable.pid')
+        while not osp.exists(path) and _alive(pid_file):
+            time.sleep(20)
+        if not osp.exists(path):
+            os.makedirs(work_dir, exist_ok=True)
+            with open(pid_file, 'w') as f:
+                f.write(str(os.getpid()))
+            train_resumable(
+                WSD, work_dir,
+                [*self.args.cfg_options, *point.options,
+                 f'randomness.seed={point.seed}',
+                 f'train_cfg.max_epochs={point.stable_epochs}'],
+                label=f'stable run to {point.stable_epochs} ep')
+        return path
+
+    def train(self, arm: Arm) -> dict:
+        """Train ``arm``; a :class:`Point` by its decay branch.
+
+        Returns:
+            dict: ``checkpoint``, ``minutes`` (a point's: the stable run's
+            median epoch times its epochs, plus the branch) and ``flops``.
+        """
+        if not isinstance(arm, Point):
+            return super().train(arm)
+        work_dir = osp.join(self.args.work_dir, arm.key)
+        done = osp.join(work_dir, 'done.json')
+        if osp.exists(done) and not self.args.fresh:
+            with open(done) as f:
+                record = json.load(f)
+            if osp.exists(record['checkpoint']):
+                return record
+        stable = self.stable(arm)
+        options = [*self.args.cfg_options, *arm.options,
+                   f'randomness.seed={arm.seed}',
+                   f'param_scheduler.0.decay_begin={arm.stable_epochs}',
+                   f'train_cfg.max_epochs={arm.epochs}',
+                   'default_hooks.checkpoint.max_keep_ckpts=1']
+        branch = train_resumable(WSD, work_dir, options, start_from=stable,
+                                 label=f'decay branch {arm.key}')
+        cfg = model_config(WSD, options)
+        record = dict(
+            checkpoint=last_checkpoint(work_dir), branch_minutes=branch,
+            minutes=branch + arm.stable_epochs * _epoch_minutes(
+                osp.dirname(stable)),
+            flops=training_flops_per_image(cfg) *
+            cfg.train_dataloader.dataset.indices * arm.epochs)
+        with open(done, 'w') as f:
+            json.dump(record, f)
+        return record
+
+    def curve_point(self, arm: Point, finetune: bool = False) -> dict:
+        """kNN top-1 (and with ``finetune`` the curve recipe's fine-tuning
+        top-1 after each epoch) of a point on the validation split: kNN
+        bank training images 0-49999, queries 50000-59999; fine-tuned on
+        0-49999, validated on 50000-59999."""
+        curve = self.results.setdefault('curve', {})
+        record = curve.setdefault(arm.key, dict(epochs=arm.epochs,
+                                                seed=arm.seed))
+        if 'knn' not in record:
+            record['knn'] = self.validation_knn(arm)
+            record.update(self.cost(arm))
+            self.save()
+        if finetune and 'finetune' not in record:
+            record['finetune'] = self.validation_finetune(arm, 2)
+            self.save()
+        return record
+
+    def validation_knn(self, arm: Arm) -> float:
+        """kNN top-1 of ``arm`` on the validation split."""
+        return self.validate(arm.key, arm)
+
+    def validation_finetune(self, arm: Arm, epochs: int) -> List[float]:
+        """Top-1 on the validation split after each epoch of the curve's
+        recipe stretched to ``epochs`` (warm-up 0.5 epoch, then cosine);
+        cached in the results' ``finetune_val``."""
+        cached = self.results.setdefault('finetune_val', {}).setdefault(
+            arm.key, {})
+        if str(epochs) not in cached or self.args.fresh:
+            cached[str(epochs)] = fine_tune(
+                FINETUNE_VAL, self.train(arm)['checkpoint'],
+                osp.join(self.args.work_dir, arm.key,
+                         f'finetune_val_{epochs}ep'),
+                [*self.args.finetune_options, *recipe(epochs)],
+                label=f'fine-tuning {arm.key} ({epochs} ep, val)')
+            self.save()
+        return cached[str(epochs)]
+
+    def save(self) -> None:
+        """Write the results, keeping what another run recorded meanwhile."""
+        if osp.exists(self.json):
+            with open(self.json) as f:
+                on_disk = json.load(f)
+            for part in ('curve', 'finetune_val'):
+                merged = on_disk.get(part, {})
+                for key, value in self.results.get(part, {}).items():
+                    merged[key] = {**merged.get(key, {}), **value} \
+                        if isinstance(value, dict) else value
+                self.results[part] = merged
+        super().save()
+
+
+def recipe(epochs: int) -> List[str]:
+    """Options of the fine-tuning recipe at ``epochs`` epochs: its 0.5-epoch
+    warm-up, then cosine to the end."""
+    return [f'train_cfg.max_epochs={epochs}',
+            f'param_scheduler.1.T_max={epochs - 0.5}',
+            f'param_scheduler.1.end={epochs}']
+
+
+def _alive(pid_file: str) -> bool:
+    """Whether the process named in ``pid_file`` is running (and is not
+    this one)."""
+    try:
+        with open(pid_file) as f:
+            pid = int(f.read().strip())
+        os.kill(pid, 0)
+    except (OSError, ValueError):
+        return False
+    return pid != os.getpid()
+
+
+def _epoch_minutes(work_dir: str) -> float:
+    """Median wall-clock of one epoch of a run that keeps every epoch's
+    checkpoint (from their times)."""
+    times = sorted(osp.getmtime(osp.join(work_dir, name))
+                   for name in os.listdir(work_dir)
+                   if name.startswith('epoch_') and name.endswith('.pth'))
+    gaps = sorted(b - a for a, b in zip(times, times[1:]))
+    return gaps[len(gaps) // 2] / 60 if gaps else 0.
+
+
+def find_knee(bench: KneeBenchmark, first: int, last: int) -> Optional[int]:
+    """E1: the first candidate whose point E/3 further gains less than
+    :data:`KNEE_GAIN` in kNN and in fine-tuning top-1 (validation split,
+    seed 0). Fine-tuning is run only where kNN already meets the rule, and
+    at the candidates 3 * 2^a for the plot. None: no knee up to ``last``."""
+    for e in candidates(first, last):
+        plotted = (e // 3) & (e // 3 - 1) == 0  # e = 3 * 2^a
+        pair = [bench.curve_point(Point(x, 0), finetune=plotted and x == e)
+                for x in (e, partner(e))]
+        if pair[1]['knn'] - pair[0]['knn'] >= KNEE_GAIN:
+            continue
+        pair = [bench.curve_point(Point(x, 0), finetune=True)
+                for x in (e, partner(e))]
+        if pair[1]['finetune'][-1] - pair[0]['finetune'][-1] < KNEE_GAIN:
+            bench.results['e1'] = e
+            bench.save()
+            return e
+    bench.results['e1'] = None
+    bench.save()
+    return None
