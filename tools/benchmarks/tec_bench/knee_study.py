@@ -184,16 +184,16 @@ class KneeBenchmark(Benchmark):
         return cached[str(epochs)]
 
     def save(self) -> None:
-        """Write the results, keeping what another run recorded meanwhile."""
+        """Write the results, keeping what another run recorded meanwhile
+        (merged into this run's dicts, which stay the same objects)."""
         if osp.exists(self.json):
             with open(self.json) as f:
                 on_disk = json.load(f)
             for part in ('curve', 'finetune_val'):
-                merged = on_disk.get(part, {})
-                for key, value in self.results.get(part, {}).items():
-                    merged[key] = {**merged.get(key, {}), **value} \
-                        if isinstance(value, dict) else value
-                self.results[part] = merged
+                mine = self.results.setdefault(part, {})
+                for key, value in on_disk.get(part, {}).items():
+                    for name, measured in value.items():
+                        mine.setdefault(key, {}).setdefault(name, measured)
         super().save()
 
 
