@@ -11,16 +11,78 @@ from tec_mm.registry import TRANSFORMS
 from tec_mm.engine.refusal import InputError, MissingInput
 
 
+PNG_SIGNATURE = b'\x89PNG\r\n\x1a\n'
+# JPEG markers without a length: TEM, RST0-7, SOI
+STANDALONE = {0x01, *range(0xD0, 0xD8), 0xD8}
+
+
+def jpeg_is_complete(data: bytes) -> bool:
+    """Whether a JPEG's segments and scans run to its end marker (EOI).
+
+    The segments are walked by their lengths (an embedded EXIF thumbnail's
+    own end marker is skipped with its segment) and each scan's entropy-
+    coded data up to the next marker (``FF 00`` stuffing and restart
+    markers are part of it), as a decoder reads them. Bytes after the end
+    marker (a phone's appended video, a camera's metadata) are not part of
+    the image and are not looked at.
+    """
+    i = 2  # after SOI
+    while i + 1 < len(data):
+        if data[i] != 0xFF:
+            return False
+        marker = data[i + 1]
+        if marker == 0xFF:  # fill byte before a marker
+            i += 1
+            continue
+        if marker == 0xD9:  # EOI
+            return True
+        if marker in STANDALONE:
+            i += 2
+            continue
+        if i + 3 >= len(data):
+            return False
+        i += 2 + int.from_bytes(data[i + 2:i + 4], 'big')
+        if marker != 0xDA:  # not SOS: the segment is all
+            continue
+        while True:  # entropy-coded data, up to the next marker
+            i = data.find(b'\xff', i)
+            if i < 0 or i + 1 >= len(data):
+                return False
+            following = data[i + 1]
+            if following == 0 or 0xD0 <= following <= 0xD7:
+                i += 2
+            elif following == 0xFF:
+                i += 1
+            else:
+                break
+    return False
+
+
+def png_is_complete(data: bytes) -> bool:
+    """Whether a PNG's chunks, walked by their lengths, reach ``IEND``
+    (bytes after it are not part of the image)."""
+    i = len(PNG_SIGNATURE)
+    while i + 8 <= len(data):
+        length = int.from_bytes(data[i:i + 4], 'big')
+        if data[i + 4:i + 8] == b'IEND':
+            return i + 12 + length <= len(data)
+        i += 12 + length  # length, type, data, CRC
+    return False
+
+
 def truncation(data: bytes) -> Optional[str]:
     """Why ``data`` is a cut-short JPEG or PNG, or None.
 
-    A JPEG ends with the EOI marker ``FF D9`` (padding after it allowed), a
-    PNG with its ``IEND`` chunk; other formats are left to the decoder.
+    JPEG and PNG are read up to their end as a decoder reads them
+    (:func:`jpeg_is_complete`, :func:`png_is_complete`), so a file that
+    carries a trailer after its end is whole; some OpenCV builds decode a
+    cut-short JPEG with only a warning, so this is checked before decoding.
+    Other formats are left to the decoder.
     """
-    if data[:3] == b'\xff\xd8\xff' and b'\xff\xd9' not in data[-64:]:
-        return 'JPEG without its end marker'
-    if data[:8] == b'\x89PNG\r\n\x1a\n' and b'IEND' not in data[-12:]:
-        return 'PNG without its IEND chunk'
+    if data[:2] == b'\xff\xd8' and not jpeg_is_complete(data):
+        return 'JPEG cut short (its data does not reach the end marker)'
+    if data[:8] == PNG_SIGNATURE and not png_is_complete(data):
+        return 'PNG cut short (its chunks do not reach IEND)'
     return None
 
 

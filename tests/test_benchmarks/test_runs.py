@@ -1,9 +1,12 @@
 import json
+import os.path as osp
 
 import pytest
-
+from runner_utils import MAE, TINY
 from tec_bench import last_checkpoint, logged_metrics, run_tool
-from tec_bench.runs import _ETA, _seconds
+from tec_bench.runs import _ETA, _seconds, resume_point, train_resumable
+
+from tec_mm.datasets import DEBIAN_FASHION_MNIST
 from tec_mm.engine import Refusal
 
 
@@ -16,20 +19,49 @@ def test_eta_read_from_mmengine_log_lines():
     assert _ETA.search('Epoch(val) [1][20/20]  eta: 0:00:01') is None
 
 
-def test_logged_metrics_of_the_newest_run(tmp_path):
-    for stamp, values in (('20260101_000000', [1.]), ('20260102_000000',
-                                                      [50., 60.])):
+def test_logged_metrics_of_every_run_the_later_one_winning(tmp_path):
+    # a run killed after epoch 2's validation, then resumed at epoch 2
+    for stamp, values in (('20260101_000000', {1: 40., 2: 45.}),
+                          ('20260102_000000', {2: 50., 3: 60.})):
         folder = tmp_path / stamp / 'vis_data'
         folder.mkdir(parents=True)
         (folder / 'scalars.json').write_text('\n'.join(
-            json.dumps({'accuracy/top1': v, 'step': i + 1})
-            for i, v in enumerate(values)) + '\n{"loss": 0.5, "step": 9}\n')
+            json.dumps({'accuracy/top1': v, 'step': step})
+            for step, v in values.items()) + '\n{"loss": 0.5, "step": 9}\n')
     assert logged_metrics(str(tmp_path), ['accuracy/top1']) == {
-        'accuracy/top1': [50., 60.]}
+        'accuracy/top1': [40., 50., 60.]}
     with pytest.raises(FileNotFoundError, match="'mIoU'"):
         logged_metrics(str(tmp_path), ['mIoU'])
     (tmp_path / 'last_checkpoint').write_text('/a/epoch_2.pth\n')
     assert last_checkpoint(str(tmp_path)) == '/a/epoch_2.pth'
+
+
+@pytest.mark.skipif(not osp.isdir(DEBIAN_FASHION_MNIST),
+                    reason='Debian package dataset-fashion-mnist not installed')
+def test_train_resumable_takes_a_run_up_where_it_stopped(tmp_path):
+    work = str(tmp_path / 'run')
+    train_resumable(MAE, work, [*TINY, 'train_cfg.max_epochs=1'])
+    (tmp_path / 'run' / 'backbone_gp.pth').write_bytes(b'not a run')
+    # a later call (e.g. after a kill) with a longer run resumes epoch 1
+    # and leaves the exported file alone
+    train_resumable(MAE, work, [*TINY, 'train_cfg.max_epochs=2'])
+    log = (tmp_path / 'run' / 'tools.log').read_text()
+    assert 'resumed epoch: 1' in log
+    assert resume_point(work).endswith('epoch_2.pth')
+    with open(osp.join(work, 'wall_clock.json')) as f:
+        spans = json.load(f)
+    assert len(spans) == 2 and all(end > start for start, end in spans)
+    # a call killed before any checkpoint counts up to the last one
+    spans.append([spans[-1][1] - 5, None])
+    with open(osp.join(work, 'wall_clock.json'), 'w') as f:
+        json.dump(spans, f)
+    minutes = train_resumable(MAE, work, [*TINY, 'train_cfg.max_epochs=2'])
+    with open(osp.join(work, 'wall_clock.json')) as f:
+        closed = json.load(f)
+    assert closed[2][1] == pytest.approx(
+        max(osp.getmtime(osp.join(work, 'epoch_2.pth')), closed[2][0]))
+    assert minutes == pytest.approx(
+        sum(end - start for start, end in closed) / 60)
 
 
 def test_a_refusing_tool_raises_its_error_line(tmp_path):

@@ -1,0 +1,84 @@
+"""The knee study's rules by hand: the candidates and their partners, the
+decay branch's length, the knee found only where kNN and fine-tuning both
+stop gaining, the fine-tuning length where the ranking stops changing, and
+the projected cost."""
+import pytest
+from tec_bench import knee_report, knee_stages, knee_study
+from tec_bench.knee_study import Point, candidates, decay_epochs, partner
+
+
+def test_candidates_partners_and_decay_by_hand():
+    assert candidates(12, 100) == [12, 18, 24, 36, 48, 72, 96]
+    assert [partner(e) for e in (12, 18, 96)] == [16, 24, 128]
+    assert [decay_epochs(e) for e in (4, 12, 16, 96, 128)] == [1, 1, 2, 10,
+                                                                13]
+    point = Point(96, 1)
+    assert (point.key, point.stable_epochs, point.family) == (
+        'mae96wsd_s1', 86, 'mae_wsd_s1')
+
+
+class FakeBench:
+    """Curve points from a table: epochs -> (kNN, fine-tuning top-1)."""
+
+    def __init__(self, table):
+        self.table, self.finetuned, self.results = table, [], {}
+
+    def curve_point(self, arm, finetune=False):
+        knn, top = self.table[arm.epochs]
+        if finetune:
+            self.finetuned.append(arm.epochs)
+        return dict(knn=knn, finetune=[top])
+
+    def save(self):
+        pass
+
+
+def test_the_knee_needs_both_gains_below_half_a_point():
+    bench = FakeBench({
+        12: (70, 70), 16: (71, 71),      # kNN +1: go on
+        18: (72, 72), 24: (72.3, 73),    # kNN +0.3, fine-tuning +1: go on
+        32: (72.5, 73.5),                # 24 -> 32: fine-tuning +0.5: on
+        36: (73, 74), 48: (73.2, 74.4),  # both +0.2 and +0.4: the knee
+        72: (73, 74), 96: (73, 74)})
+    assert knee_study.find_knee(bench, 12, 96) == 36
+    assert bench.results['e1'] == 36
+    # fine-tuned: 12 for the plot (3 * 4), and the pairs 18/24, 24/32 and
+    # 36/48 where kNN met the rule
+    assert sorted(set(bench.finetuned)) == [12, 18, 24, 32, 36, 48]
+
+
+def test_no_knee_is_none():
+    bench = FakeBench({12: (70, 70), 16: (71, 72)})
+    assert knee_study.find_knee(bench, 12, 12) is None
+    assert bench.results['e1'] is None
+
+
+def test_the_fine_tuning_length_is_where_the_ranking_settles(monkeypatch):
+    tops = {2: [80, 81, 79], 3: [82, 81, 83], 4: [83, 82, 84],
+            5: [84, 83, 85]}
+
+    class Bench:
+        results = {}
+
+        def validation_finetune(self, arm, epochs):
+            return [tops[epochs][arm]]
+
+        def save(self):
+            pass
+
+    monkeypatch.setattr(knee_stages, 'recipe_arms', lambda b, e1: [0, 1, 2])
+    # 2 -> 3 reorders, 3 -> 4 does not: 3 epochs
+    assert knee_stages.stage_recipe(Bench(), 12, 5) == 3
+    assert knee_stages.ranking([80, 81, 79]) == (1, 0, 2)
+
+
+def test_projected_cost_by_hand():
+    plan = dict(mae=1., tec=0., finetune_50k=0., finetune_60k=0., probe=0.)
+    # E1 = 12: points 12, 16 and 24; stable runs to 24 - 2 = 22 (seed 0)
+    # and 16 - 2 = 14 (seed 1); branches 1 + 2 + 2 (seed 0) + 1 + 2
+    parts = knee_report.projected_minutes(12, plan)
+    assert parts['mae'] == pytest.approx(22 + 14 + 5 + 3)
+    plan = dict(mae=0., tec=2., finetune_50k=0., finetune_60k=0., probe=0.)
+    # six sweep runs and seed 1 of E1/3 = 4 epochs, and TEC for E1
+    assert knee_report.projected_minutes(12, plan)['tec'] == \
+        pytest.approx(2 * (7 * 4 + 12))
