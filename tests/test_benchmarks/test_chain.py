@@ -1,5 +1,6 @@
-"""tools/benchmarks/chain.py: three generations on a few images, each the next one's
-base, with its lineage recorded; a finished chain is not trained again."""
+"""tools/benchmarks/chain.py: three generations on a few images, each the
+next one's base, with its lineage recorded; a finished chain is not trained
+again."""
 import hashlib
 
 import torch
@@ -10,7 +11,8 @@ from tec_test_utils import run_tool
 
 def test_three_generations_each_from_the_last(mae_base, tmp_path):
     work = tmp_path / 'chain'
-    args = ['benchmarks/chain.py', TEC, '--base', mae_base, '--generations', '3',
+    args = ['benchmarks/chain.py', TEC, '--base', mae_base,
+            '--generations', '3',
             '--work-dir', str(work), '--cfg-options', *TINY]
     res = run_tool(*args)
     assert res.returncode == 0, res.stderr[-3000:]
@@ -35,7 +37,8 @@ def test_three_generations_each_from_the_last(mae_base, tmp_path):
 
 
 def test_chain_refuses_a_missing_base(tmp_path):
-    res = run_tool('benchmarks/chain.py', TEC, '--base', str(tmp_path / 'none.pth'),
+    res = run_tool('benchmarks/chain.py', TEC, '--base',
+                   str(tmp_path / 'none.pth'),
                    '--generations', '2')
     assert (res.returncode, res.stderr) == (
         2, f'error: --base {tmp_path}/none.pth: no such file\n')

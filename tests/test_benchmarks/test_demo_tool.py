@@ -1,4 +1,5 @@
-"""tools/benchmarks/demo.py --epochs stretches the whole schedule, not only the run."""
+"""tools/benchmarks/demo.py --epochs stretches the whole schedule, not only
+the run."""
 import os.path as osp
 
 import pytest

@@ -10,8 +10,8 @@ from tec_bench.knee_study import Point, candidates, decay_epochs, partner
 def test_candidates_partners_and_decay_by_hand():
     assert candidates(12, 100) == [12, 18, 24, 36, 48, 72, 96]
     assert [partner(e) for e in (12, 18, 96)] == [16, 24, 128]
-    assert [decay_epochs(e) for e in (4, 12, 16, 96, 128)] == [1, 1, 2, 10,
-                                                                13]
+    decays = [decay_epochs(e) for e in (4, 12, 16, 96, 128)]
+    assert decays == [1, 1, 2, 10, 13]
     point = Point(96, 1)
     assert (point.key, point.stable_epochs, point.family) == (
         'mae96wsd_s1', 86, 'mae_wsd_s1')

@@ -37,7 +37,7 @@ def test_logged_metrics_of_every_run_the_later_one_winning(tmp_path):
 
 
 @pytest.mark.skipif(not osp.isdir(DEBIAN_FASHION_MNIST),
-                    reason='Debian package dataset-fashion-mnist not installed')
+                    reason='dataset-fashion-mnist not installed')
 def test_train_resumable_takes_a_run_up_where_it_stopped(tmp_path):
     work = str(tmp_path / 'run')
     train_resumable(MAE, work, [*TINY, 'train_cfg.max_epochs=1'])

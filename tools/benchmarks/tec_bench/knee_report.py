@@ -91,7 +91,8 @@ def curve_rows(results: dict) -> List[str]:
                     f"{r['minutes']:.0f} |")
     e1 = results.get('e1', 'missing')
     knee = (f'**E1 = {e1}**: the first E whose E/3 more epochs gain less '
-            f'than {KNEE_GAIN} in kNN and in fine-tuning top-1.'
+            f"than {results.get('knee_gain', KNEE_GAIN)} in kNN and in "
+            'fine-tuning top-1.'
             if isinstance(e1, int) else
             '**No knee** among the candidates measured.' if e1 is None else
             'The knee search has not finished.')

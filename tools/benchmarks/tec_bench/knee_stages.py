@@ -80,12 +80,12 @@ def stage_plan(bench: KneeBenchmark) -> Dict[str, float]:
     return bench.results['plan']
 
 
-def stage_knee(bench: KneeBenchmark, first: int, last: int,
+def stage_knee(bench: KneeBenchmark, first: int, last: int, gain: float,
                longer: List[int]) -> Optional[int]:
     """The curve to its knee E1 (seed 0), then the points ``longer`` x E1
     ("MAE trained longer"), kNN and fine-tuning on the validation split."""
     with timed(bench, 'knee'):
-        e1 = find_knee(bench, first, last)
+        e1 = find_knee(bench, first, last, gain)
         if e1 is not None:
             for factor in longer:
                 bench.curve_point(Point(factor * e1, 0), finetune=True)
@@ -208,7 +208,7 @@ def run_knee(args) -> str:
     stages = args.stages
     if 'knee-plan' in stages:
         stage_plan(bench)
-    e1 = stage_knee(bench, *args.knee_epochs, args.longer) \
+    e1 = stage_knee(bench, *args.knee_epochs, args.knee_gain, args.longer) \
         if 'knee' in stages else bench.results.get('e1')
     if e1 is not None:
         if 'knee-sweep' in stages:

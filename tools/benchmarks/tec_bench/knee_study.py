@@ -227,23 +227,24 @@ def _epoch_minutes(work_dir: str) -> float:
     return gaps[len(gaps) // 2] / 60 if gaps else 0.
 
 
-def find_knee(bench: KneeBenchmark, first: int, last: int) -> Optional[int]:
+def find_knee(bench: KneeBenchmark, first: int, last: int,
+              gain: float = KNEE_GAIN) -> Optional[int]:
     """E1: the first candidate whose point E/3 further gains less than
-    :data:`KNEE_GAIN` in kNN and in fine-tuning top-1 (validation split,
+    ``gain`` in kNN and in fine-tuning top-1 (validation split,
     seed 0). Fine-tuning is run only where kNN already meets the rule, and
     at the candidates 3 * 2^a for the plot. None: no knee up to ``last``."""
     for e in candidates(first, last):
         plotted = (e // 3) & (e // 3 - 1) == 0  # e = 3 * 2^a
         pair = [bench.curve_point(Point(x, 0), finetune=plotted and x == e)
                 for x in (e, partner(e))]
-        if pair[1]['knn'] - pair[0]['knn'] >= KNEE_GAIN:
+        if pair[1]['knn'] - pair[0]['knn'] >= gain:
             continue
         pair = [bench.curve_point(Point(x, 0), finetune=True)
                 for x in (e, partner(e))]
-        if pair[1]['finetune'][-1] - pair[0]['finetune'][-1] < KNEE_GAIN:
-            bench.results['e1'] = e
+        if pair[1]['finetune'][-1] - pair[0]['finetune'][-1] < gain:
+            bench.results.update(e1=e, knee_gain=gain)
             bench.save()
             return e
-    bench.results['e1'] = None
+    bench.results.update(e1=None, knee_gain=gain)
     bench.save()
     return None

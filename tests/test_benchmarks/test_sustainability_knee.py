@@ -1,0 +1,89 @@
+"""The knee stages of tools/benchmarks/sustainability.py on a few images:
+curve points as decay branches of one stable run, the sweep, the
+fine-tuning length and the arms, each measured once."""
+import json
+import os.path as osp
+
+import pytest
+from tec_bench.knee_study import setting_tag
+from tec_test_utils import run_tool
+
+from tec_mm.datasets import DEBIAN_FASHION_MNIST
+
+pytestmark = pytest.mark.skipif(
+    not osp.isdir(DEBIAN_FASHION_MNIST),
+    reason='Debian package dataset-fashion-mnist not installed')
+STAGES = ['knee', 'knee-sweep', 'knee-recipe', 'knee-arms']
+# one candidate, E = 6 (partner 8), and a rule every pair meets
+QUICK = ['--knee-epochs', '6', '6', '--knee-gain', '1000',
+         '--longest-finetune', '3', '--eval-images', '200',
+         '--cfg-options', 'train_dataloader.dataset.indices=128',
+         'train_dataloader.batch_size=32', '--finetune-options',
+         'train_dataloader.dataset.indices=64',
+         'val_dataloader.dataset.indices=100',
+         'train_dataloader.batch_size=32']
+
+
+def knee(tmp):
+    res = run_tool('benchmarks/sustainability.py', '--stages', *STAGES,
+                   '--work-dir', str(tmp / 'work'), '--results',
+                   str(tmp / 'res'), *QUICK)
+    assert res.returncode == 0, res.stderr[-3000:]
+    with open(tmp / 'res/results.json') as f:
+        return res.stdout, json.load(f)
+
+
+@pytest.fixture(scope='module')
+def study(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp('knee')
+    return tmp, *knee(tmp)
+
+
+def test_curve_points_are_decay_branches_of_one_stable_run(study):
+    tmp, _, results = study
+    assert results['e1'] == 6
+    six, eight = results['curve']['mae6wsd_s0'], results['curve'][
+        'mae8wsd_s0']
+    assert len(six['finetune']) == len(eight['finetune']) == 2
+    assert eight['flops'] / six['flops'] == pytest.approx(8 / 6)
+    # E = 6: stable to 5, decay 1; E = 8: stable to 7, decay 1
+    log = (tmp / 'work/mae6wsd_s0/tools.log').read_text()
+    assert '--resume ' + str(tmp / 'work/mae_wsd_s0/stable/epoch_5.pth') \
+        in log and 'param_scheduler.0.decay_begin=5' in log
+    assert 'resumed epoch: 5' in log
+    stable = tmp / 'work/mae_wsd_s0/stable'
+    assert {p.name for p in stable.glob('epoch_*.pth')} >= {
+        'epoch_5.pth', 'epoch_7.pth', 'epoch_11.pth'}  # 11: the 2 E1 point
+
+
+def test_sweep_recipe_and_arms_from_the_knee_base(study):
+    _, _, results = study
+    sweep = results['sweep']
+    taus = ['tau=1.0', 'tau=0.5', 'tau=0.2']
+    best = max(taus, key=lambda n: sweep[n]['knn'])
+    changes = [f'{best}, {c}' for c in ('K=8', 'lr x2', 'warm-up 1 ep')]
+    assert set(taus + changes) <= set(sweep)
+    assert results['chosen'] == max(taus + changes,
+                                    key=lambda n: sweep[n]['knn'])
+    assert results['finetune_epochs'] in (2, 3)
+    tag = setting_tag(results['chosen'])[1:]
+    arms = results['arms']
+    for seed in (0, 1):
+        assert {f'mae6wsd_s{seed}', f'mae8wsd_s{seed}',
+                f'tec_{tag}_mae6wsd_s{seed}+2'} <= set(arms)
+    assert {'mae12wsd_s0', f'tec_{tag}_mae6wsd_s0+6'} <= set(arms)
+    assert all(len(a['finetune']) == results['finetune_epochs']
+               for a in arms.values())
+    assert set(results['entropy']) == {f'tau={t}, K={k}' for t in
+                                       (1.0, 0.5, 0.2) for k in (4, 8)}
+
+
+def test_the_report_and_nothing_measured_twice(study):
+    tmp, _, results = study
+    out, again = knee(tmp)
+    assert 'decay branch' not in out and '  training ' not in out and \
+        '  fine-tuning ' not in out
+    assert again['arms'] == results['arms']
+    text = (tmp / 'res/results.md').read_text()
+    assert '**E1 = 6**' in text and '## Verdicts' in text
+    assert (tmp / 'res/curve.png').stat().st_size > 0
