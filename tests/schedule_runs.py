@@ -1,5 +1,5 @@
-"""A toy MMEngine run that records the learning rate of every iteration
-(the schedulers' tests)."""
+"""The schedulers' tests' helpers: the lr at each step of a scheduler, and
+a toy MMEngine run that records the lr of every iteration."""
 from typing import List
 
 import torch
@@ -27,6 +27,17 @@ class Recorder(Hook):
 
     def after_train_iter(self, runner, **kwargs):
         self.lrs.append(runner.optim_wrapper.get_lr()['lr'][0])
+
+
+def values(scheduler, steps: int) -> List[List[float]]:
+    """The lr of each parameter group at each of ``steps`` steps of a
+    scheduler built on a plain optimizer."""
+    out = []
+    for _ in range(steps):
+        out.append([g['lr'] for g in scheduler.optimizer.param_groups])
+        scheduler.optimizer.step()
+        scheduler.step()
+    return out
 
 
 def train(work_dir, epochs: int, scheduler: dict, resume=False,

@@ -4,7 +4,7 @@ import math
 
 import pytest
 import torch
-from schedule_runs import train
+from schedule_runs import train, values
 from torch import nn
 
 from tec_mm.efficient_training import ExtendableCyclicLR
@@ -19,15 +19,6 @@ def optimizer():
 def close(got, expected):
     torch.testing.assert_close(torch.tensor(got, dtype=torch.float64),
                                torch.tensor(expected, dtype=torch.float64))
-
-
-def values(scheduler, steps):
-    out = []
-    for _ in range(steps):
-        out.append([g['lr'] for g in scheduler.optimizer.param_groups])
-        scheduler.optimizer.step()
-        scheduler.step()
-    return out
 
 
 def test_triangular_cycles_by_hand():

@@ -3,7 +3,7 @@ and a decay branch resumed off a stable checkpoint equal to the same
 schedule run from scratch."""
 import pytest
 import torch
-from schedule_runs import train
+from schedule_runs import train, values
 from torch import nn
 
 from tec_mm.efficient_training import WarmupStableDecayLR
@@ -17,15 +17,6 @@ def scheduler(**kwargs):
     optimizer = torch.optim.SGD([dict(params=[weights[0]], lr=1.0),
                                  dict(params=[weights[1]], lr=0.5)])
     return WarmupStableDecayLR(optimizer, by_epoch=False, **kwargs)
-
-
-def values(sched, steps):
-    out = []
-    for _ in range(steps):
-        out.append([g['lr'] for g in sched.optimizer.param_groups])
-        sched.optimizer.step()
-        sched.step()
-    return out
 
 
 def test_warmup_stable_decay_by_hand():

@@ -120,13 +120,10 @@ class KneeBenchmark(Benchmark):
         """
         if not isinstance(arm, Point):
             return super().train(arm)
+        record = self.recorded(arm)
+        if record is not None:
+            return record
         work_dir = osp.join(self.args.work_dir, arm.key)
-        done = osp.join(work_dir, 'done.json')
-        if osp.exists(done) and not self.args.fresh:
-            with open(done) as f:
-                record = json.load(f)
-            if osp.exists(record['checkpoint']):
-                return record
         stable = self.stable(arm)
         options = [*self.args.cfg_options, *arm.options,
                    f'randomness.seed={arm.seed}',
@@ -142,8 +139,9 @@ class KneeBenchmark(Benchmark):
                 osp.dirname(stable)),
             flops=training_flops_per_image(cfg) *
             cfg.train_dataloader.dataset.indices * arm.epochs)
-        with open(done, 'w') as f:
+        with open(osp.join(work_dir, 'done.json'), 'w') as f:
             json.dump(record, f)
+        self.trained[arm.key] = record
         return record
 
     def curve_point(self, arm: Point, finetune: bool = False) -> dict:

@@ -167,16 +167,11 @@ class Benchmark:
         Returns:
             dict: ``checkpoint``, ``minutes`` and ``flops`` of this run.
         """
-        if arm.key in self.trained:
-            return self.trained[arm.key]
+        record = self.recorded(arm)
+        if record is not None:
+            return record
         work_dir = osp.join(self.args.work_dir, arm.key)
         done = osp.join(work_dir, 'done.json')
-        if osp.exists(done) and not self.args.fresh:
-            with open(done) as f:
-                record = json.load(f)
-            if osp.exists(record['checkpoint']):
-                self.trained[arm.key] = record
-                return record
         options, base = self.options(arm)
         run = [osp.basename(arm.config), *options]
         same = self.same_run(run)
@@ -197,6 +192,20 @@ class Benchmark:
             json.dump(record, f)
         self.trained[arm.key] = record
         return record
+
+    def recorded(self, arm: Arm) -> Optional[dict]:
+        """The record of ``arm``'s finished run (``done.json``) while its
+        checkpoint is there; None otherwise or with ``--fresh``."""
+        if arm.key in self.trained:
+            return self.trained[arm.key]
+        done = osp.join(self.args.work_dir, arm.key, 'done.json')
+        if osp.exists(done) and not self.args.fresh:
+            with open(done) as f:
+                record = json.load(f)
+            if osp.exists(record['checkpoint']):
+                self.trained[arm.key] = record
+                return record
+        return None
 
     def same_run(self, run: List[str]) -> Optional[dict]:
         """The record of an earlier run of the same config and options
