@@ -185,7 +185,8 @@ def test_full_size_config_on_tiny_data(tmp_path):
     data = str(tmp_path / 'tiny_imagenet')
     subprocess.run([
         sys.executable,
-        osp.join(ROOT, 'tools/benchmarks/make_tiny_imagenet.py'), data, '--num', '4'
+        osp.join(ROOT, 'tools/benchmarks/make_tiny_imagenet.py'), data,
+        '--num', '4'
     ], check=True, timeout=300)
     work_dir = str(tmp_path / 'vitb')
     cmd = [
@@ -195,6 +196,7 @@ def test_full_size_config_on_tiny_data(tmp_path):
         f'train_dataloader.dataset.data_root={data}',
         'train_dataloader.batch_size=2', 'train_dataloader.num_workers=0',
         'train_dataloader.persistent_workers=False', 'train_cfg.max_epochs=1',
+        'param_scheduler.0.end=1',  # the 40-epoch warm-up within the run
         'default_hooks.logger.interval=1'
     ]
     res = subprocess.run(cmd, capture_output=True, text=True, timeout=900)

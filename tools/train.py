@@ -14,7 +14,7 @@ warnings.filterwarnings('ignore', message='pkg_resources is deprecated')
 import tec_mm  # noqa: E402,F401  (registries, safe checkpoint loading)
 from tec_mm.preflight import preflight  # noqa: E402
 from tec_mm.engine import (add_runner_arguments, build_runner,  # noqa: E402
-                           fall_back_to_fp32_without_cuda,
+                           check_schedule, fall_back_to_fp32_without_cuda,
                            find_resume_checkpoint, load_config, run_main,
                            use_amp)
 
@@ -49,6 +49,7 @@ def main() -> None:
     args = parse_args()
     cfg = load_config(args)
     preflight(cfg)
+    check_schedule(cfg)
     if args.amp:
         use_amp(cfg, args.amp)
     fall_back_to_fp32_without_cuda(cfg)

@@ -12,6 +12,7 @@ from .refusal import (ConfigError, InputError, MissingInput, NonFiniteLoss,
                       Refusal, run_main)
 from .resume_checkpoint import find_resume_checkpoint, is_complete_checkpoint
 from .safe_checkpoint_hook import SafeCheckpointHook
+from .schedule_check import check_schedule
 
 __all__ = [
     'ConfigError', 'InputError', 'MissingInput', 'NonFiniteLoss', 'Refusal',
@@ -20,6 +21,7 @@ __all__ = [
     'NonFiniteLossHook', 'SafeCheckpointHook',
     'RandomStateHook', 'SAFE_CHECKPOINT_GLOBALS',
     'add_runner_arguments', 'build_runner', 'fall_back_to_fp32_without_cuda',
-    'check_config_keys', 'find_resume_checkpoint', 'is_complete_checkpoint',
+    'check_config_keys', 'check_schedule', 'find_resume_checkpoint',
+    'is_complete_checkpoint',
     'load_checkpoint_file', 'load_config', 'save_atomically', 'use_amp'
 ]
