@@ -182,11 +182,14 @@ class KneeBenchmark(Benchmark):
         return cached[str(epochs)]
 
     def save(self) -> None:
-        """Write the results, keeping what another run recorded meanwhile
-        (merged into this run's dicts, which stay the same objects)."""
+        """Write the results, keeping what another run (e.g. a second
+        process measuring other arms) recorded meanwhile: its entries are
+        merged into this run's dicts, which stay the same objects."""
         if osp.exists(self.json):
             with open(self.json) as f:
                 on_disk = json.load(f)
+            for key, value in on_disk.items():
+                self.results.setdefault(key, value)
             for part in ('curve', 'finetune_val'):
                 mine = self.results.setdefault(part, {})
                 for key, value in on_disk.get(part, {}).items():
