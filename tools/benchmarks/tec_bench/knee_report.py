@@ -54,18 +54,30 @@ def plan_rows(results: dict) -> List[str]:
     plan = results.get('plan')
     if not plan:
         return []
+    load = f", load average {plan['load']:.1f}" if 'load' in plan else ''
     rows = ['## Plan: measured costs and the projected study', '',
             'Minutes of one epoch, one process with one thread '
-            f"({plan['machine']}): "
-            + ', '.join(f'{k} {v:.2f}' for k, v in plan.items()
-                        if isinstance(v, float)) + '.', '',
+            f"({plan['machine']}{load}; `--stages knee-plan`): " +
+            ', '.join(f'{k} {v:.2f}' for k, v in plan.items()
+                      if isinstance(v, float) and k != 'load') + '.', '',
+            'Projected minutes of one process by part, if the knee is at E1 '
+            f'(the sweep\'s {SWEEP_RUNS} TEC runs, fine-tuning recipes of '
+            f'{RECIPE_EPOCHS[0]}-{RECIPE_EPOCHS[-1]} epochs tried and '
+            f'{RECIPE_EPOCHS[-2]} chosen; two such processes side by side '
+            'halve the wall-clock at best):', '',
             '| E1 | MAE | TEC | curve evaluation | recipe | arms | total '
             '(h) |', '|---|---|---|---|---|---|---|']
+    fits = []
     for e1 in (24, 48, 96, 192, 384):
         p = projected_minutes(e1, plan)
         rows.append(f'| {e1} | ' + ' | '.join(
             f'{p[k]:.0f}' for k in ('mae', 'tec', 'curve_eval', 'recipe',
                                     'arms')) + f" | {p['total'] / 60:.1f} |")
+        if p['total'] / 2 <= 8 * 60:
+            fits.append(e1)
+    rows += ['', 'With two processes the whole study fits 8 hours if E1 <= '
+             f'{max(fits)}.' if fits else 'With two processes the whole '
+             'study fits 8 hours for none of these E1.']
     return rows + ['']
 
 
@@ -114,7 +126,8 @@ def plot(results: dict, path: str) -> None:
     ax.set_xscale('log')
     ax.set_xlabel('MAE epochs (10k images, WSD points)')
     ax.set_ylabel('top-1 on the validation split (%)')
-    ax.legend()
+    if ax.lines:
+        ax.legend()
     fig.tight_layout()
     fig.savefig(path, dpi=120)
     plt.close(fig)

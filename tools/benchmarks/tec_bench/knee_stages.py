@@ -75,7 +75,8 @@ def stage_plan(bench: KneeBenchmark) -> Dict[str, float]:
             f"OMP_NUM_THREADS={os.environ.get('OMP_NUM_THREADS', 'unset')}",
             mae=per_iter['mae'] * 40, tec=per_iter['tec'] * 40,
             finetune_50k=per_iter['finetune'] * 196,
-            finetune_60k=per_iter['finetune'] * 235, probe=probe)
+            finetune_60k=per_iter['finetune'] * 235, probe=probe,
+            load=os.getloadavg()[0])
         bench.save()
     return bench.results['plan']
 
