@@ -1,4 +1,6 @@
-"""Install the ``tec_mm`` OpenMMLab plugin."""
+"""Install the ``tec_mm`` OpenMMLab plugin: ``pip install -e .`` for
+pretraining, ``.[downstream]`` adds MMSegmentation and MMDetection,
+``.[tests]`` what the test suite needs."""
 from setuptools import find_packages, setup
 
 INSTALL_REQUIRES = [
@@ -10,9 +12,12 @@ INSTALL_REQUIRES = [
     'mmengine>=0.10.0,<0.11',
     'mmcv>=2.1.0,<2.2',
     'mmpretrain>=1.2.0,<1.3',
+    'numpy',
+]
+# ADE20K and COCO fine-tuning (configs/benchmarks, configs/demo stand-ins)
+DOWNSTREAM = [
     'mmsegmentation>=1.2.0,<1.3',
     'mmdet>=3.3.0,<3.4',
-    'numpy',
     # mmseg imports these but does not declare them.
     'ftfy',
     'regex',
@@ -27,6 +32,9 @@ setup(
     python_requires='>=3.9',
     packages=find_packages(include=['tec_mm', 'tec_mm.*']),
     install_requires=INSTALL_REQUIRES,
-    extras_require={'tests': ['pytest>=7']},
+    extras_require={
+        'downstream': DOWNSTREAM,
+        'tests': [*DOWNSTREAM, 'pytest>=7'],
+    },
     license='Apache-2.0',
 )

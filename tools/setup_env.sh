@@ -7,6 +7,8 @@
 #   TEC_WHEELHOUSE  folder of prebuilt wheels (e.g. mmcv 2.1.0 with ops) that
 #                   pip looks in first; without it mmcv is built from source.
 #   PYTHON          interpreter used to create the virtualenv (default python3)
+#   FORCE_CUDA      1: build mmcv's CUDA ops even where no GPU is visible (a
+#                   cluster's login node); unset: CUDA ops only with a GPU
 set -euo pipefail
 cd "$(dirname "$0")/.."
 VENV=${VENV:-.venv}
@@ -62,11 +64,16 @@ if ! has mmcv==$MMCV_VERSION || ! "$PY" -c "import mmcv.ops" 2>/dev/null; then
         std=$("$PY" -c "import torch; v=tuple(int(x) for x in torch.__version__.split('+')[0].split('.')[:2]); print('c++20' if v >= (2, 14) else 'c++17')")
         log "compiling with -std=$std"
         sed -i -E "s/-std=c\+\+(14|17)/-std=$std/g" "$src"/mmcv-$MMCV_VERSION/setup.py
-        (cd "$src"/mmcv-$MMCV_VERSION && MMCV_WITH_OPS=1 FORCE_CUDA=0 MAX_JOBS=$(nproc) \
+        # FORCE_CUDA=1 builds the CUDA ops without a GPU (a cluster's login
+        # node); by default they are built when CUDA is found.
+        log "FORCE_CUDA=${FORCE_CUDA:-unset}"
+        (cd "$src"/mmcv-$MMCV_VERSION && MMCV_WITH_OPS=1 MAX_JOBS=$(nproc) \
             "${PIP[@]}" install -q --no-build-isolation .)
         rm -rf "$src"
     fi
 fi
+
+log "mmcv ops compiled with CUDA: $("$PY" -c 'from mmcv.ops import get_compiling_cuda_version as v; print(v())')"
 
 if ! "$PY" -c "import tec_mm" 2>/dev/null \
    || ! has mmengine==0.10.7 mmpretrain==1.2.0 mmsegmentation==1.2.2 mmdet==3.3.0; then
