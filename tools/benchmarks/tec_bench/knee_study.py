@@ -207,15 +207,18 @@ def recipe(epochs: int) -> List[str]:
 
 
 def _alive(pid_file: str) -> bool:
-    """Whether the process named in ``pid_file`` is running (and is not
-    this one)."""
+    """Whether the process named in ``pid_file`` is a training or study
+    process still running (and is not this one): after a reboot the pid
+    may name an unrelated process."""
     try:
         with open(pid_file) as f:
             pid = int(f.read().strip())
-        os.kill(pid, 0)
+        with open(f'/proc/{pid}/cmdline', 'rb') as f:
+            command = f.read()
     except (OSError, ValueError):
         return False
-    return pid != os.getpid()
+    return pid != os.getpid() and (b'train.py' in command or
+                                   b'sustainability.py' in command)
 
 
 def _epoch_minutes(work_dir: str) -> float:
