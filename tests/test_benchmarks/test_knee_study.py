@@ -1,7 +1,11 @@
 """The knee study's rules by hand: the candidates and their partners, the
 decay branch's length, the knee found only where kNN and fine-tuning both
 stop gaining, the fine-tuning length where the ranking stops changing, and
-the projected cost."""
+the projected cost, and a stable run's pid file."""
+import os
+import subprocess
+import sys
+
 import pytest
 from tec_bench import knee_report, knee_stages, knee_study
 from tec_bench.knee_study import Point, candidates, decay_epochs, partner
@@ -82,3 +86,19 @@ def test_projected_cost_by_hand():
     # six sweep runs and seed 1 of E1/3 = 4 epochs, and TEC for E1
     assert knee_report.projected_minutes(12, plan)['tec'] == \
         pytest.approx(2 * (7 * 4 + 12))
+
+
+def test_a_pid_file_counts_only_while_it_names_a_training_process(tmp_path):
+    pid_file = tmp_path / 'stable.pid'
+    sleeper = subprocess.Popen(['sleep', '30'])
+    trainer = subprocess.Popen([sys.executable, '-c',
+                                'import time; time.sleep(30)', 'train.py'])
+    try:
+        for pid, alive in ((os.getpid(), False), (sleeper.pid, False),
+                           (trainer.pid, True), (2**22 + 1, False)):
+            pid_file.write_text(str(pid))
+            assert knee_study._alive(str(pid_file)) is alive, pid
+    finally:
+        sleeper.kill()
+        trainer.kill()
+    assert knee_study._alive(str(tmp_path / 'missing.pid')) is False
