@@ -13,7 +13,6 @@ from tec_mm.datasets import DEBIAN_FASHION_MNIST
 pytestmark = pytest.mark.skipif(
     not osp.isdir(DEBIAN_FASHION_MNIST),
     reason='Debian package dataset-fashion-mnist not installed')
-STAGES = ['knee', 'knee-sweep', 'knee-recipe', 'knee-arms']
 # one candidate, E = 6 (partner 8), and a rule every pair meets
 QUICK = ['--knee-epochs', '6', '6', '--knee-gain', '1000',
          '--longest-finetune', '3', '--eval-images', '200',
@@ -24,8 +23,8 @@ QUICK = ['--knee-epochs', '6', '6', '--knee-gain', '1000',
          'train_dataloader.batch_size=32']
 
 
-def knee(tmp):
-    res = run_tool('benchmarks/sustainability.py', '--stages', *STAGES,
+def knee(tmp, *stages):
+    res = run_tool('benchmarks/sustainability.py', '--stages', *stages,
                    '--work-dir', str(tmp / 'work'), '--results',
                    str(tmp / 'res'), *QUICK)
     assert res.returncode == 0, res.stderr[-3000:]
@@ -35,12 +34,18 @@ def knee(tmp):
 
 @pytest.fixture(scope='module')
 def study(tmp_path_factory):
+    """The stages up to the fine-tuning length, then seed 0's arms at the
+    knee (seed 1's are the same runs with another seed)."""
     tmp = tmp_path_factory.mktemp('knee')
-    return tmp, *knee(tmp)
+    _, results = knee(tmp, 'knee', 'knee-sweep', 'knee-recipe')
+    tec = f"tec{setting_tag(results['chosen'])}_mae6wsd_s0+2"
+    out, results = knee(tmp, 'knee-arms', '--arms', 'mae6wsd_s0',
+                        'mae8wsd_s0', tec, 'mae12wsd_s0')
+    return tmp, out, results, tec
 
 
 def test_curve_points_are_decay_branches_of_one_stable_run(study):
-    tmp, _, results = study
+    tmp, _, results, _ = study
     assert results['e1'] == 6
     six, eight = results['curve']['mae6wsd_s0'], results['curve'][
         'mae8wsd_s0']
@@ -57,7 +62,7 @@ def test_curve_points_are_decay_branches_of_one_stable_run(study):
 
 
 def test_sweep_recipe_and_arms_from_the_knee_base(study):
-    _, _, results = study
+    _, out, results, tec = study
     sweep = results['sweep']
     taus = ['tau=1.0', 'tau=0.5', 'tau=0.2']
     best = max(taus, key=lambda n: sweep[n]['knn'])
@@ -66,24 +71,24 @@ def test_sweep_recipe_and_arms_from_the_knee_base(study):
     assert results['chosen'] == max(taus + changes,
                                     key=lambda n: sweep[n]['knn'])
     assert results['finetune_epochs'] in (2, 3)
-    tag = setting_tag(results['chosen'])[1:]
     arms = results['arms']
-    for seed in (0, 1):
-        assert {f'mae6wsd_s{seed}', f'mae8wsd_s{seed}',
-                f'tec_{tag}_mae6wsd_s{seed}+2'} <= set(arms)
-    assert {'mae12wsd_s0', f'tec_{tag}_mae6wsd_s0+6'} <= set(arms)
+    assert set(arms) == {'mae6wsd_s0', 'mae8wsd_s0', tec, 'mae12wsd_s0'}
     assert all(len(a['finetune']) == results['finetune_epochs']
                for a in arms.values())
+    # the arms reuse the sweep's TEC run and the curve's points
+    assert '  training ' not in out and 'decay branch' not in out
+    assert arms[tec]['flops'] > arms['mae6wsd_s0']['flops']
     assert set(results['entropy']) == {f'tau={t}, K={k}' for t in
                                        (1.0, 0.5, 0.2) for k in (4, 8)}
 
 
 def test_the_report_and_nothing_measured_twice(study):
-    tmp, _, results = study
-    out, again = knee(tmp)
+    tmp, _, results, _ = study
+    out, again = knee(tmp, 'knee', 'knee-sweep', 'knee-recipe')
     assert 'decay branch' not in out and '  training ' not in out and \
         '  fine-tuning ' not in out
     assert again['arms'] == results['arms']
     text = (tmp / 'res/results.md').read_text()
     assert '**E1 = 6**' in text and '## Verdicts' in text
+    assert 'seed 1 not measured yet' in text
     assert (tmp / 'res/curve.png').stat().st_size > 0

@@ -133,6 +133,34 @@ def plot(results: dict, path: str) -> None:
     plt.close(fig)
 
 
+def recipe_rows(results: dict) -> List[str]:
+    """Validation top-1 of the recipe arms at each fine-tuning length."""
+    e1, chosen = results.get('e1'), results.get('chosen')
+    if not isinstance(e1, int) or chosen is None:
+        return []
+    keys = [f'mae{e1}wsd_s0', f'mae{partner(e1)}wsd_s0',
+            f'tec{setting_tag(chosen)}_mae{e1}wsd_s0+{e1 // 3}']
+    found = results.get('finetune_val', {})
+    lengths = sorted({int(n) for k in keys for n in found.get(k, {})})
+    if not lengths:
+        return []
+    rows = ['## Fine-tuning length (validation split)', '',
+            '| arm | ' + ' | '.join(f'{n} ep' for n in lengths) + ' |',
+            '|---|' + '---|' * len(lengths)]
+    for key in keys:
+        tops = found.get(key, {})
+        rows.append(f'| {key} | ' + ' | '.join(
+            f"{tops[str(n)][-1]:.2f}" if str(n) in tops else ''
+            for n in lengths) + ' |')
+    length = results.get('finetune_epochs')
+    if length is None:
+        return rows + ['']
+    return rows + ['', f'Chosen: {length} epochs, ' + (
+        'the shortest whose ranking of the three is the ranking one epoch '
+        'longer.' if results.get('finetune_settled') else
+        'the longest tried: the ranking had not settled.'), '']
+
+
 def arm_rows(results: dict) -> List[str]:
     """The arms on the test split, mean and per seed."""
     rows = ['## Arms (test split)', '',
@@ -141,10 +169,10 @@ def arm_rows(results: dict) -> List[str]:
             '| arm | epochs | TFLOPs | fine-tuning top-1 % (per seed) | '
             'kNN % | linear % | min |', '|---|---|---|---|---|---|---|']
     for group in summarise(results.get('arms', {})):
-        seeds = ' / '.join(f'{v:.2f}' for v in group['finetune'])
+        seeds = ' / '.join(f'{v:.2f}' for v in group['ft_all'])
         rows.append(
             f"| {group['label']} | {group['epochs']} | "
-            f"{group['flops'] / 1e12:.1f} | {group['mean']:.2f} ({seeds}) | "
+            f"{group['flops'] / 1e12:.1f} | {group['ft']:.2f} ({seeds}) | "
             f"{group['knn']:.2f} | {group['linear']:.2f} | "
             f"{group['minutes']:.0f} |")
     return rows + ['']
@@ -187,14 +215,15 @@ def write_knee_report(results: dict, out_dir: str) -> str:
                   f"fine-tunes to {check['finetune'][-1]:.2f} (2-epoch "
                   'recipe, test split), against 81.65 for the cosine MAE '
                   '12 ep of results/sustainability.', '']
-    lines += two_columns('## TEC sweep (kNN, validation split)', 'kNN %',
-                         sweep)
+    lines += [*two_columns('## TEC sweep (kNN, validation split)', 'kNN %',
+                           sweep), '']
     if results.get('chosen'):
         lines += [f"Chosen: {results['chosen']}; the base's attention "
                   'target entropy / log N: ' + ', '.join(
                       f'{k} {v:.2f}' for k, v in
                       results.get('entropy', {}).items()), '']
-    lines += [*arm_rows(results), *verdict_rows(results),
+    lines += [*recipe_rows(results), *arm_rows(results),
+              *verdict_rows(results),
               '## Wall-clock by stage (min)', '',
               ', '.join(f'{k} {v:.0f}' for k, v in
                         results.get('stage_minutes', {}).items()), '']

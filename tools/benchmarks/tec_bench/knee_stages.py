@@ -162,6 +162,7 @@ def stage_recipe(bench: KneeBenchmark, e1: int, longest: int) -> int:
                 chosen = epochs - 1
                 break
         bench.results['finetune_epochs'] = chosen or longest
+        bench.results['finetune_settled'] = chosen is not None
         bench.save()
     return bench.results['finetune_epochs']
 
