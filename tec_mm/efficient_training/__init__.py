@@ -1,5 +1,6 @@
-"""Efficient-training parts (Koçyiğit et al., WACV 2023) for MMPretrain
-configs, TEC and MAE alike."""
+"""Efficient-training parts for MMPretrain configs, TEC and MAE alike:
+Koçyiğit et al.'s (WACV 2023), multi-mask, and a warm-up-stable-decay
+schedule."""
 from .extendable_cyclic_lr import (ExtendableCyclicLR,
                                    ExtendableCyclicParamScheduler)
 from .hard_masks import choose_hardest, hardest_noise
