@@ -40,6 +40,15 @@ def values(scheduler, steps: int) -> List[List[float]]:
     return out
 
 
+def longer_and_extended(tmp_path, scheduler: dict) -> tuple:
+    """The lrs of a 4-epoch run, and those of a 2-epoch run followed by the
+    same work dir resumed with ``max_epochs=4``."""
+    longer = train(tmp_path / 'long', 4, scheduler)
+    first = train(tmp_path / 'short', 2, scheduler)
+    return longer, first + train(tmp_path / 'short', 4, scheduler,
+                                 resume=True)
+
+
 def train(work_dir, epochs: int, scheduler: dict, resume=False,
           lr: float = 0.4) -> List[float]:
     """``epochs`` epochs of 4 iterations (SGD at ``lr``) under

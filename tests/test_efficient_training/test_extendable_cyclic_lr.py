@@ -4,7 +4,7 @@ import math
 
 import pytest
 import torch
-from schedule_runs import train, values
+from schedule_runs import longer_and_extended, values
 from torch import nn
 
 from tec_mm.efficient_training import ExtendableCyclicLR
@@ -60,10 +60,8 @@ CYCLIC = dict(type='tec_mm.ExtendableCyclicLR', period=2, eta_min=0.1,
 
 def test_extending_a_finished_run_on_resume_goes_on_like_the_longer_run(
         tmp_path):
-    longer = train(tmp_path / 'long', 4, CYCLIC)
-    first = train(tmp_path / 'short', 2, CYCLIC)
-    extended = train(tmp_path / 'short', 4, CYCLIC, resume=True)
-    assert first + extended == pytest.approx(longer)
+    longer, extended = longer_and_extended(tmp_path, CYCLIC)
+    assert extended == pytest.approx(longer)
     # 4 iterations per epoch, 8 per cycle, triangular from 0.1 up to 0.4
     cycle = [0.1 + 0.3 * (1 - abs(2 * t / 8 - 1)) for t in range(8)]
     assert longer == pytest.approx(cycle * 2)

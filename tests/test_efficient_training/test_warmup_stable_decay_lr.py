@@ -3,7 +3,7 @@ and a decay branch resumed off a stable checkpoint equal to the same
 schedule run from scratch."""
 import pytest
 import torch
-from schedule_runs import train, values
+from schedule_runs import longer_and_extended, train, values
 from torch import nn
 
 from tec_mm.efficient_training import WarmupStableDecayLR
@@ -59,10 +59,8 @@ def test_epochs_become_iterations():
 
 def test_extending_the_stable_run_on_resume_goes_on_like_the_longer_run(
         tmp_path):
-    longer = train(tmp_path / 'long', 4, STABLE)
-    first = train(tmp_path / 'short', 2, STABLE)
-    extended = train(tmp_path / 'short', 4, STABLE, resume=True)
-    assert first + extended == pytest.approx(longer)
+    longer, extended = longer_and_extended(tmp_path, STABLE)
+    assert extended == pytest.approx(longer)
     warmup = [0.4 * (0.25 + 0.75 * t / 4) for t in range(4)]
     assert longer == pytest.approx(warmup + [0.4] * 12)
 
