@@ -15,7 +15,7 @@ pytestmark = pytest.mark.skipif(
     reason='Debian package dataset-fashion-mnist not installed')
 # one candidate, E = 6 (partner 8), and a rule every pair meets
 QUICK = ['--knee-epochs', '6', '6', '--knee-gain', '1000',
-         '--longest-finetune', '3', '--eval-images', '200',
+         '--longest-finetune', '2', '--eval-images', '200',
          '--cfg-options', 'train_dataloader.dataset.indices=128',
          'train_dataloader.batch_size=32', '--finetune-options',
          'train_dataloader.dataset.indices=64',
@@ -34,13 +34,13 @@ def knee(tmp, *stages):
 
 @pytest.fixture(scope='module')
 def study(tmp_path_factory):
-    """The stages up to the fine-tuning length, then seed 0's arms at the
-    knee (seed 1's are the same runs with another seed)."""
+    """The stages up to the fine-tuning length (only 2 epochs tried: the
+    rule that chooses it is tested by hand), then the base's and TEC's
+    arms at the knee for seed 0 (the others are the same runs)."""
     tmp = tmp_path_factory.mktemp('knee')
     _, results = knee(tmp, 'knee', 'knee-sweep', 'knee-recipe')
     tec = f"tec{setting_tag(results['chosen'])}_mae6wsd_s0+2"
-    out, results = knee(tmp, 'knee-arms', '--arms', 'mae6wsd_s0',
-                        'mae8wsd_s0', tec, 'mae12wsd_s0')
+    out, results = knee(tmp, 'knee-arms', '--arms', 'mae6wsd_s0', tec)
     return tmp, out, results, tec
 
 
@@ -70,9 +70,10 @@ def test_sweep_recipe_and_arms_from_the_knee_base(study):
     assert set(taus + changes) <= set(sweep)
     assert results['chosen'] == max(taus + changes,
                                     key=lambda n: sweep[n]['knn'])
-    assert results['finetune_epochs'] in (2, 3)
+    assert results['finetune_epochs'] == 2
+    assert results['finetune_settled'] is False  # nothing longer tried
     arms = results['arms']
-    assert set(arms) == {'mae6wsd_s0', 'mae8wsd_s0', tec, 'mae12wsd_s0'}
+    assert set(arms) == {'mae6wsd_s0', tec}
     assert all(len(a['finetune']) == results['finetune_epochs']
                for a in arms.values())
     # the arms reuse the sweep's TEC run and the curve's points
