@@ -1,6 +1,6 @@
 # Step 2 of the demo: TEC from the step-1 MAE base, the ViT-B model config
-# scaled down to the tiny ViT (K=4 of 49 patches, tau=1.8). tools/benchmarks/demo.py sets
-# the base checkpoint; by hand:
+# scaled down to the tiny ViT (K=4 of 49 patches, tau=1.8).
+# tools/benchmarks/demo.py sets the base checkpoint; by hand:
 #   python tools/train.py configs/demo/tec_vit-tiny-p4_fmnist.py \
 #       --cfg-options model.target_generator.checkpoint=work_dirs/demo/mae/epoch_3.pth
 _base_ = [

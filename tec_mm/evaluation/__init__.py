@@ -5,4 +5,7 @@ from .knn import extract_pooled_features, knn_predict
 from .linear_probe import linear_probe
 from .top1 import top1
 
-__all__ = ['cls_attention', 'extract_pooled_features', 'knn_predict', 'linear_probe', 'top1']
+__all__ = [
+    'cls_attention', 'extract_pooled_features', 'knn_predict', 'linear_probe',
+    'top1'
+]

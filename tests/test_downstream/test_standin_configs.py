@@ -56,7 +56,8 @@ def data_options(config, scenes, *loaders):
 @pytest.fixture(scope='module')
 def scenes(tmp_path_factory):
     root = str(tmp_path_factory.mktemp('scenes') / 'standin')
-    tool('benchmarks/make_standin_datasets.py', root, '--train', '64', '--val', '8')
+    tool('benchmarks/make_standin_datasets.py', root, '--train', '64',
+         '--val', '8')
     return root
 
 

@@ -10,8 +10,8 @@ test split. The same scenes are written in both layouts:
     OUT/coco/annotations/instances_{train2017,val2017}.json
 
 Usage:
-    python tools/benchmarks/make_standin_datasets.py OUT [--train 1000] [--val 200]
-        [--seed 0]
+    python tools/benchmarks/make_standin_datasets.py OUT [--train 1000]
+        [--val 200] [--seed 0]
 """
 import argparse
 import os
