@@ -174,7 +174,7 @@ def test_base_of_another_patch_size_trains_on_the_new_grid(tmp_path):
 
 
 def test_full_size_config_on_tiny_data(tmp_path):
-    """configs/tec_vitb_mae.py with a ViT-B base in MAE format, as the README
+    """configs/tec/tec_vit-base-p16_from-mae_8xb512-amp-coslr-300e_in1k.py with a ViT-B base in MAE format, as the README
     documents, for 2 iterations on CPU."""
     from tec_test_utils import write_mae_checkpoint
     vit_b = dict(
@@ -191,7 +191,7 @@ def test_full_size_config_on_tiny_data(tmp_path):
     work_dir = str(tmp_path / 'vitb')
     cmd = [
         sys.executable, TRAIN,
-        osp.join(ROOT, 'configs/tec_vitb_mae.py'), '--work-dir', work_dir,
+        osp.join(ROOT, 'configs/tec/tec_vit-base-p16_from-mae_8xb512-amp-coslr-300e_in1k.py'), '--work-dir', work_dir,
         '--cfg-options', f'model.target_generator.checkpoint={base}',
         f'train_dataloader.dataset.data_root={data}',
         'train_dataloader.batch_size=2', 'train_dataloader.num_workers=0',

@@ -14,7 +14,8 @@ warnings.filterwarnings('ignore', message='pkg_resources is deprecated')
 import tec_mm  # noqa: E402,F401  (registries, safe checkpoint loading)
 from tec_mm.preflight import preflight  # noqa: E402
 from tec_mm.engine import (add_runner_arguments, build_runner,  # noqa: E402
-                           check_schedule, fall_back_to_fp32_without_cuda,
+                           check_pretrained, check_schedule,
+                           fall_back_to_fp32_without_cuda,
                            find_resume_checkpoint, load_config, run_main,
                            use_amp)
 
@@ -50,6 +51,7 @@ def main() -> None:
     cfg = load_config(args)
     preflight(cfg)
     check_schedule(cfg)
+    check_pretrained(cfg)
     if args.amp:
         use_amp(cfg, args.amp)
     fall_back_to_fp32_without_cuda(cfg)

@@ -7,13 +7,16 @@
 # Global attention in every block (ViTDet windows most of them).
 # COCO bbox and segm mAP on val2017.
 # Export the pretrained encoder first:
-#   python tools/export_backbone.py work_dirs/tec_vitb_mae/epoch_300.pth \
-#       work_dirs/tec_vitb_mae/backbone.pth
+#   python tools/export_backbone.py WORK_DIR/epoch_N.pth WORK_DIR/backbone.pth
+# then give it (the config has no default, so that no other run's encoder
+# is taken by mistake):
+#   bash tools/dist_train.sh THIS_CONFIG 8 \
+#       --cfg-options model.backbone.init_cfg.checkpoint=WORK_DIR/backbone.pth
 _base_ = 'mmdet::strong_baselines/mask-rcnn_r50_fpn_rpn-2conv_4conv1fc_syncbn-all_lsj-100e_coco.py'  # noqa: E501
 custom_imports = dict(
     imports=['mmpretrain.models', 'tec_mm'], allow_failed_imports=False)
 
-pretrained = 'work_dirs/tec_vitb_mae/backbone.pth'
+pretrained = None
 image_size = (1024, 1024)
 embed_dims = 768
 # torch's SyncBN in the heads (MMDet's MMSyncBN cannot be built outside a

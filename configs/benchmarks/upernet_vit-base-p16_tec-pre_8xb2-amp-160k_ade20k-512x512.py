@@ -6,8 +6,11 @@
 # (8 x 2), fp16 AMP. mIoU single-scale (sliding window); multi-scale with
 # `python tools/test.py THIS_CONFIG CKPT --tta`.
 # Export the pretrained encoder first:
-#   python tools/export_backbone.py work_dirs/tec_vitb_mae/epoch_300.pth \
-#       work_dirs/tec_vitb_mae/backbone.pth
+#   python tools/export_backbone.py WORK_DIR/epoch_N.pth WORK_DIR/backbone.pth
+# then give it (the config has no default, so that no other run's encoder
+# is taken by mistake):
+#   bash tools/dist_train.sh THIS_CONFIG 8 \
+#       --cfg-options model.backbone.init_cfg.checkpoint=WORK_DIR/backbone.pth
 _base_ = [
     'mmseg::_base_/models/upernet_vit-b16_ln_mln.py',
     'mmseg::_base_/datasets/ade20k.py', 'mmseg::_base_/default_runtime.py',
@@ -16,7 +19,7 @@ _base_ = [
 custom_imports = dict(
     imports=['mmpretrain.models', 'tec_mm'], allow_failed_imports=False)
 
-pretrained = 'work_dirs/tec_vitb_mae/backbone.pth'
+pretrained = None
 crop_size = (512, 512)
 embed_dims = 768
 num_classes = 150

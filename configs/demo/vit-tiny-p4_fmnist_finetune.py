@@ -7,7 +7,7 @@
 # tools/export_backbone.py --global-pool; random init with
 # --cfg-options model.backbone.init_cfg=None.
 _base_ = [
-    '../benchmarks/vit-base-p16_tec-pre_8xb128-coslr-100e_in1k.py',
+    '../_base_/tec_finetune_in1k.py',
     '../_base_/models/vit-tiny-p4_fmnist.py',
     '../_base_/datasets/fashion_scenes.py',
 ]

@@ -5,6 +5,7 @@ from .checkpoint_loading import SAFE_CHECKPOINT_GLOBALS, load_checkpoint_file
 from .config_keys import check_config_keys
 from .launch import add_runner_arguments, build_runner, load_config
 from .non_finite_loss_hook import NonFiniteLossHook
+from .pretrained_check import check_pretrained
 from .precision import (cpu_bf16_autocast, fall_back_to_fp32_without_cuda,
                         use_amp)
 from .random_state_hook import RandomStateHook
@@ -21,7 +22,7 @@ __all__ = [
     'NonFiniteLossHook', 'SafeCheckpointHook',
     'RandomStateHook', 'SAFE_CHECKPOINT_GLOBALS',
     'add_runner_arguments', 'build_runner', 'fall_back_to_fp32_without_cuda',
-    'check_config_keys', 'check_schedule', 'find_resume_checkpoint',
+    'check_config_keys', 'check_pretrained', 'check_schedule', 'find_resume_checkpoint',
     'is_complete_checkpoint',
     'load_checkpoint_file', 'load_config', 'save_atomically', 'use_amp'
 ]

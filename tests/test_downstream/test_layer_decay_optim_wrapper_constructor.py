@@ -16,7 +16,7 @@ ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 SEG = osp.join(ROOT, 'configs/demo/upernet_vit-tiny-p4_fashion-scenes.py')
 DET = osp.join(ROOT, 'configs/demo/mask-rcnn_vit-tiny-p4_fashion-scenes.py')
 FINETUNE = osp.join(ROOT, 'configs/benchmarks/'
-                    'vit-base-p16_tec-pre_8xb128-coslr-100e_in1k.py')
+                    'vit-base-p16_tec-300e-from-mae-pre_8xb128-coslr-100e_in1k.py')
 LR, DECAY, DEPTH = 1.0, 0.5, 6  # the tiny ViT has 6 blocks
 
 PARAMWISE = dict(

@@ -5,7 +5,7 @@ which ``mmpretrain.datasets.ImageNet(data_root=OUT, split='train')`` reads.
 It lets the full-size ImageNet configs run a few iterations on a CPU:
 
     python tools/benchmarks/make_tiny_imagenet.py data/tiny_imagenet --num 8
-    python tools/train.py configs/tec_vitb_mae.py \\
+    python tools/train.py configs/tec/tec_vit-base-p16_from-mae_8xb512-amp-coslr-300e_in1k.py \\
         --cfg-options model.target_generator.checkpoint=PATH \\
         train_dataloader.dataset.data_root=data/tiny_imagenet \\
         train_dataloader.batch_size=2 train_dataloader.num_workers=0 \\

@@ -51,7 +51,7 @@ SIZES = {
              'configs/demo/tec_vit-tiny-p4_fmnist.py', 256),
     'vit-b': (osp.join(osp.dirname(mmpretrain.__file__), '.mim/configs/mae/'
                        'mae_vit-base-p16_8xb512-amp-coslr-300e_in1k.py'),
-              'configs/tec_vitb_mae.py', 8),
+              'configs/tec/tec_vit-base-p16_from-mae_8xb512-amp-coslr-300e_in1k.py', 8),
 }
 PEAK_BF16_TFLOPS = {'H100': 989., 'H200': 989.}  # dense, SXM
 

@@ -2,10 +2,10 @@
 # iBOT (K=9, tau=1.0), one conditional adapter and prediction layers each.
 # Every iteration each base makes the targets of its half of every batch
 # (see TECAlgorithm). Set both checkpoints:
-#   tools/dist_train.sh configs/tec_vitb_mae_ibot.py 8 --cfg-options \
+#   tools/dist_train.sh configs/tec/tec_vit-base-p16_from-mae-ibot_8xb512-amp-coslr-300e_in1k.py 8 --cfg-options \
 #       model.target_generator.mae.checkpoint=mae_pretrain_vit_base.pth \
 #       model.target_generator.ibot.checkpoint=checkpoint_teacher.pth
-_base_ = './tec_vitb_mae.py'
+_base_ = './tec_vit-base-p16_from-mae_8xb512-amp-coslr-300e_in1k.py'
 
 model = dict(
     head=dict(
