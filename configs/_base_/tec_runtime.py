@@ -11,6 +11,7 @@ default_hooks = dict(
     checkpoint=dict(type='tec_mm.SafeCheckpointHook', interval=1, max_keep_ckpts=3))
 randomness = dict(seed=0, diff_rank_seed=True)
 custom_hooks = [
+    dict(type='CompileReadyHook'),
     dict(type='NonFiniteLossHook'),
     dict(type='RandomStateHook'),
     dict(type='LineageHook')

@@ -2,6 +2,8 @@ from .atomic_save import (AtomicLocalBackend, replaced_on_success,
                           save_atomically)
 from .bf16_optim_wrapper import BF16OptimWrapper
 from .checkpoint_loading import SAFE_CHECKPOINT_GLOBALS, load_checkpoint_file
+from .compile_ready import (CompileReadyHook, make_compile_ready,
+                            plain_drop_probs)
 from .config_keys import check_config_keys
 from .launch import add_runner_arguments, build_runner, load_config
 from .non_finite_loss_hook import NonFiniteLossHook
@@ -18,11 +20,12 @@ from .schedule_check import check_schedule
 __all__ = [
     'ConfigError', 'InputError', 'MissingInput', 'NonFiniteLoss', 'Refusal',
     'run_main', 'AtomicLocalBackend', 'replaced_on_success',
-    'BF16OptimWrapper', 'cpu_bf16_autocast',
+    'BF16OptimWrapper', 'CompileReadyHook', 'cpu_bf16_autocast',
     'NonFiniteLossHook', 'SafeCheckpointHook',
     'RandomStateHook', 'SAFE_CHECKPOINT_GLOBALS',
     'add_runner_arguments', 'build_runner', 'fall_back_to_fp32_without_cuda',
     'check_config_keys', 'check_pretrained', 'check_schedule', 'find_resume_checkpoint',
     'is_complete_checkpoint',
-    'load_checkpoint_file', 'load_config', 'save_atomically', 'use_amp'
+    'load_checkpoint_file', 'load_config', 'make_compile_ready',
+    'plain_drop_probs', 'save_atomically', 'use_amp'
 ]

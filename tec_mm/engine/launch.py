@@ -10,6 +10,7 @@ from mmengine.config import Config, DictAction
 from mmengine.runner import Runner
 
 from tec_mm.registry import RUNNERS
+from .compile_ready import CompileReadyHook
 
 
 def add_runner_arguments(parser: argparse.ArgumentParser) -> None:
@@ -80,9 +81,13 @@ def use_cpu_processes(cfg: Config) -> None:
 
 
 def build_runner(cfg: Config) -> Runner:
-    """MMEngine's runner, or the config's ``runner_type``; multi-process
-    runs without CUDA go through :func:`use_cpu_processes` first."""
+    """MMEngine's runner, or the config's ``runner_type``, with a
+    :class:`CompileReadyHook` where the config has none; multi-process runs
+    without CUDA go through :func:`use_cpu_processes` first."""
     if cfg.get('launcher', 'none') != 'none' and not torch.cuda.is_available():
         use_cpu_processes(cfg)
-    return Runner.from_cfg(cfg) if 'runner_type' not in cfg else \
+    runner = Runner.from_cfg(cfg) if 'runner_type' not in cfg else \
         RUNNERS.build(cfg)
+    if not any(isinstance(h, CompileReadyHook) for h in runner.hooks):
+        runner.register_hook(CompileReadyHook())
+    return runner

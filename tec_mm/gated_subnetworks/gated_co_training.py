@@ -1,12 +1,13 @@
 """Dense and gated sub-network co-trained in one pretraining run (Krishna
 et al., BMVC 2023), for MMPretrain's MAE and for TEC."""
-from typing import Dict, List
+from typing import Any, Dict, List
 
 import torch
 from mmengine.logging import MessageHub
 from mmpretrain.models import MAE
 from mmpretrain.structures import DataSample
 from tec_mm.registry import MODELS
+from tec_mm.tec.base_targets import BaseTargets
 from tec_mm.tec.tec_algorithm import TECAlgorithm
 
 from .gating_losses import annealing, budget_loss, density_loss
@@ -26,7 +27,9 @@ class GatedCoTraining:
     different tokens). Losses are the algorithm's with ``_dense`` and
     ``_gated`` appended, ``loss_budget`` and ``loss_density``;
     ``mac_ratio`` is logged. The encoder must be gated
-    (:class:`GatedViTMixin`); outside ``loss`` it runs dense.
+    (:class:`GatedViTMixin`); outside ``loss`` it runs dense. What both
+    passes share is made once per step (:meth:`shared_targets`: TEC's base
+    runs once per image, not once per pass).
 
     Args:
         target_density (float): The budget t_d, gated / dense MACs.
@@ -67,9 +70,10 @@ class GatedCoTraining:
             Dict[str, torch.Tensor]: The losses and ``mac_ratio``.
         """
         losses = {}
+        shared = self.shared_targets(inputs)
         for name, gating in (('dense', False), ('gated', True)):
             self.backbone.set_gating(gating)
-            parts = super().loss(inputs, data_samples, **kwargs)
+            parts = self.one_pass(inputs, data_samples, shared, **kwargs)
             losses.update({f'{k}_{name}': v for k, v in parts.items()})
         ratio, densities = self.backbone.gate_statistics()
         self.backbone.set_gating(False)
@@ -83,6 +87,30 @@ class GatedCoTraining:
         return losses
 
 
+    def shared_targets(self, inputs: torch.Tensor) -> Any:
+        """What both passes reconstruct, made once per step; None: each pass
+        makes its own (MAE's pixels come with the pass).
+
+        Args:
+            inputs (torch.Tensor): Images, B x C x H x W.
+        """
+        return None
+
+    def one_pass(self, inputs: torch.Tensor, data_samples: List[DataSample],
+                 shared: Any, **kwargs) -> Dict[str, torch.Tensor]:
+        """The algorithm's losses of one pass (with the gating as set).
+
+        Args:
+            inputs (torch.Tensor): Images, B x C x H x W.
+            data_samples (List[DataSample]): Their data samples.
+            shared: What :meth:`shared_targets` made.
+
+        Returns:
+            Dict[str, torch.Tensor]: The algorithm's losses.
+        """
+        return super().loss(inputs, data_samples, **kwargs)
+
+
 @MODELS.register_module()
 class GatedMAE(GatedCoTraining, MAE):
     """MMPretrain's MAE co-training a dense and a gated encoder (see
@@ -92,4 +120,15 @@ class GatedMAE(GatedCoTraining, MAE):
 @MODELS.register_module()
 class GatedTECAlgorithm(GatedCoTraining, TECAlgorithm):
     """TEC co-training a dense and a gated encoder (see
-    :class:`GatedCoTraining`)."""
+    :class:`GatedCoTraining`): the bases' targets are made once per step
+    and both passes reconstruct them."""
+
+    def shared_targets(self, inputs: torch.Tensor) -> List[BaseTargets]:
+        """The bases' targets (:meth:`TECAlgorithm.make_targets`)."""
+        return self.make_targets(inputs)
+
+    def one_pass(self, inputs: torch.Tensor, data_samples: List[DataSample],
+                 shared: List[BaseTargets],
+                 **kwargs) -> Dict[str, torch.Tensor]:
+        """TEC's reconstruction of the shared targets."""
+        return self.reconstruct(inputs, shared)

@@ -1,4 +1,5 @@
 """The paper's parts: one concept per file."""
+from .base_targets import BaseTargets
 from .conditional_adapter import ConditionalAdapter, EncoderAdapter
 from .last_block_neck import LastBlockNeck
 from .lineage import LineageHook
@@ -10,7 +11,7 @@ from .tec_reconstruction_head import TECReconstructionHead
 from .tec_vit import TECViT
 
 __all__ = [
-    'AttentionRelationLoss', 'ConditionalAdapter', 'EncoderAdapter',
+    'AttentionRelationLoss', 'BaseTargets', 'ConditionalAdapter', 'EncoderAdapter',
     'LastBlockNeck', 'LineageHook', 'patch_normalize', 'PatchNormMSELoss',
     'PatchRelationTarget', 'TECAlgorithm', 'TECDecoder',
     'TECReconstructionHead', 'TECViT', 'unshuffle'

@@ -16,6 +16,7 @@ from torch import nn
 from tec_mm.base_models import (BaseCheckpoint, BaseCheckpointError,
                                 check_weight_values, infer_architecture,
                                 read_base_checkpoint, resize_grid)
+from .base_targets import BaseTargets
 from .grid_resampling import resample_targets
 from .patch_relations import relation_logits
 
@@ -199,31 +200,30 @@ class PatchRelationTarget(VisionTransformer):
         """Stay in eval mode: the base model is frozen."""
         return super().train(False)
 
-    def forward(self, x: torch.Tensor) -> Dict[str, torch.Tensor]:
+    def forward(self, x: torch.Tensor) -> BaseTargets:
         """Compute the targets of a batch of images.
 
         Args:
             x (torch.Tensor): Images, B x C_in x H x W.
 
         Returns:
-            Dict[str, torch.Tensor]: ``feature`` (B x N x C) and, with the
-            attention target, ``attention`` (B x (K+1) x H x N), both
-            float32, ``indices`` (B x K) and ``cls_attention`` (B x N).
-            Ordinary tensors without grad, usable in the losses' autograd.
+            BaseTargets: ``feature`` (B x N x C) and, with the attention
+            target, ``attention`` (B x (K+1) x H x N), both float32,
+            ``indices`` (B x K) and ``cls_attention`` (B x N). Ordinary
+            tensors without grad, usable in the losses' autograd.
         """
         autocast = contextlib.nullcontext()
         if self.autocast_dtype is not None:
             autocast = torch.autocast(
                 x.device.type, dtype=getattr(torch, self.autocast_dtype))
-        with torch.inference_mode(), autocast:
+        # no_grad rather than inference_mode: TorchDynamo cannot compile
+        # inference tensors, and the losses' autograd may save the targets.
+        with torch.no_grad(), autocast:
             targets = resample_targets(
                 self._targets(x), self.grid(x, self.architecture.patch_size),
                 self.grid(x, self.target_patch_size))
-        # Cloned outside inference mode: inference tensors cannot be saved
-        # for backward, and the losses' autograd may save the targets.
         return {
-            key: value.to(torch.float32, copy=True)
-            if value.is_floating_point() else value.clone()
+            key: value.float() if value.is_floating_point() else value
             for key, value in targets.items()
         }
 

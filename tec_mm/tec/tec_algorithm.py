@@ -7,9 +7,11 @@ from mmpretrain.structures import DataSample
 from torch import nn
 
 from tec_mm.registry import MODELS
+from tec_mm.engine.compile_ready import plain_drop_probs
 from tec_mm.engine.config_keys import check_config_keys
 from tec_mm.engine.refusal import ConfigError
 from tec_mm.efficient_training.hard_masks import hardest_noise
+from .base_targets import BaseTargets
 from .shared_dimensions import fill_base_sizes, fill_dimensions
 
 
@@ -120,6 +122,8 @@ class TECAlgorithm(BaseSelfSupervisor):
                 '(model.head.attention_loss is None); leave it at 1')
         # object.__setattr__ bypasses nn.Module registration on purpose.
         object.__setattr__(self, 'base_models', bases)
+        for module in (self, *bases.values()):
+            plain_drop_probs(module)
         for base in self.base_models.values():
             self._check_compatible(base)
 
@@ -165,7 +169,9 @@ class TECAlgorithm(BaseSelfSupervisor):
 
     def loss(self, inputs: torch.Tensor, data_samples: List[DataSample],
              **kwargs) -> Dict[str, torch.Tensor]:
-        """Compute TEC's losses on a batch.
+        """Compute TEC's losses on a batch: the bases' targets
+        (:meth:`make_targets`), then the new model's reconstruction of them
+        (:meth:`reconstruct`).
 
         Args:
             inputs (torch.Tensor): Images, B x C_in x H x W (the same view
@@ -177,15 +183,44 @@ class TECAlgorithm(BaseSelfSupervisor):
             Dict[str, torch.Tensor]: ``loss_fea`` and ``loss_att``, each the
             mean over the masked views.
         """
-        n, views = len(self.base_models), self.num_masks
+        return self.reconstruct(inputs, self.make_targets(inputs))
+
+    def make_targets(self, inputs: torch.Tensor) -> List[BaseTargets]:
+        """The base models' targets: one forward of each base over its part
+        of the batch (contiguous, near-equal parts in the bases' order).
+
+        Args:
+            inputs (torch.Tensor): Images, B x C_in x H x W.
+
+        Returns:
+            List[BaseTargets]: One per base, of its B_part images.
+        """
+        n = len(self.base_models)
         if len(inputs) < n:
             raise ValueError(f'a batch of {len(inputs)} images cannot be '
                              f'shared by {n} base models; raise the batch '
                              'size')
+        return [base(images) for base, images in zip(
+            self.base_models.values(), inputs.tensor_split(n))]
+
+    def reconstruct(self, inputs: torch.Tensor,
+                    targets: List[BaseTargets]) -> Dict[str, torch.Tensor]:
+        """The new model's losses on ``num_masks`` masked views of
+        ``inputs`` against ``targets`` (of :meth:`make_targets` on the same
+        images).
+
+        Args:
+            inputs (torch.Tensor): Images, B x C_in x H x W.
+            targets (List[BaseTargets]): One per base, of its part.
+
+        Returns:
+            Dict[str, torch.Tensor]: ``loss_fea`` and ``loss_att``, each the
+            mean over the masked views.
+        """
+        n, views = len(self.base_models), self.num_masks
         parts = inputs.tensor_split(n)
         targets = [{k: v.repeat(views, *[1] * (v.dim() - 1))
-                    for k, v in base(images).items()}
-                   for base, images in zip(self.base_models.values(), parts)]
+                    for k, v in t.items()} for t in targets]
         noise = None
         if self.mask_candidates > 1:
             noise = hardest_noise(

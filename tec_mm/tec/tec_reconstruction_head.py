@@ -4,6 +4,7 @@ from typing import Dict, List, Optional, Union
 import torch
 from mmengine.model import BaseModule
 from tec_mm.registry import MODELS
+from .base_targets import BaseTargets
 
 
 @MODELS.register_module()
@@ -40,7 +41,7 @@ class TECReconstructionHead(BaseModule):
         return self.attention_loss is not None
 
     def loss(self, latent: torch.Tensor, ids_restore: torch.Tensor,
-             mask: torch.Tensor, targets: Dict[str, torch.Tensor],
+             mask: torch.Tensor, targets: BaseTargets,
              base: str) -> Dict[str, torch.Tensor]:
         """Predict the targets and compute the losses.
 
@@ -48,8 +49,8 @@ class TECReconstructionHead(BaseModule):
             latent (torch.Tensor): Adapted tokens, B x (1+N_vis) x C.
             ids_restore (torch.Tensor): B x N.
             mask (torch.Tensor): B x N, 1 for masked patches.
-            targets (dict): The base model's ``feature`` and, with attention,
-                ``attention`` and ``indices``.
+            targets (BaseTargets): The base model's ``feature`` and, with
+                attention, ``attention`` and ``indices``.
             base (str): Name of the base model that made the targets.
 
         Returns:

@@ -13,9 +13,11 @@ from tec_test_utils import ROOT
 GATED = f'{ROOT}/configs/gated_subnetworks/'
 
 
-def build(config: str, **model):
+def build(config: str, base: str = None, **model):
     cfg = Config.fromfile(config)
     cfg.model.update(model)
+    if base is not None:
+        cfg.model.target_generator.checkpoint = base
     torch.manual_seed(0)
     built = MODELS.build(cfg.model)
     built.init_weights()
@@ -83,3 +85,28 @@ def test_gated_tec_config_trains(tmp_path, mae_base):
     row = run_rows(str(tmp_path))[-1]
     assert {'loss_fea_dense', 'loss_att_dense', 'loss_fea_gated',
             'loss_att_gated', 'loss_budget', 'loss_density'} <= set(row)
+
+
+def test_gated_tec_runs_the_base_once_per_step(mae_base):
+    """Both passes reconstruct one set of targets: one base forward per
+    step (two before the targets were shared), and the dense pass is TEC's
+    own loss."""
+    gated, plain = (
+        build(path, mae_base)
+        for path in (GATED + 'tec_vit-tiny-p4_fmnist_gated.py',
+                     f'{ROOT}/configs/demo/tec_vit-tiny-p4_fmnist.py'))
+    plain.load_state_dict(gated.state_dict(), strict=False)
+    (base, ) = gated.base_models.values()
+    calls = []
+    base.register_forward_hook(lambda *args: calls.append(1))
+    images = torch.randn(4, 1, 28, 28)
+    torch.manual_seed(1)
+    losses = gated.loss(images, [])
+    assert len(calls) == 1
+    torch.manual_seed(1)
+    expected = plain.loss(images, [])
+    for key in ('loss_fea', 'loss_att'):
+        assert losses[f'{key}_dense'].item() == pytest.approx(
+            expected[key].item(), rel=1e-6)
+    assert losses['loss_fea_gated'].item() != pytest.approx(
+        losses['loss_fea_dense'].item(), rel=1e-3)

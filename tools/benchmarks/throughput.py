@@ -18,7 +18,14 @@ FLOPs utilisation (MFU) is printed too.
 Usage:
     python tools/benchmarks/throughput.py [--size tiny|vit-b] [--batch N]
         [--reps 5] [--warmup 2] [--bf16] [--base-bf16]
-        [--num-masks M ...] [--peak-tflops T]
+        [--num-masks M ...] [--peak-tflops T] [--compile] [--fused]
+
+``--compile`` adds each arm with its ``train_step`` compiled as MMEngine's
+``compile=True`` does (after :func:`tec_mm.engine.make_compile_ready`),
+with the seconds of its first step (compilation included); ``--fused`` adds
+each arm with fused AdamW (``optim_wrapper.optimizer.fused=True``), and
+with ``--compile`` compiled and fused. All arms are interleaved in one
+process, so a load that changes during the run slows them alike.
 
 ``--bf16`` autocasts in bfloat16: MMEngine's ``AmpOptimWrapper`` on a GPU
 (the path of the configs' ``optim_wrapper``), ``tec_mm.BF16OptimWrapper``
@@ -42,7 +49,7 @@ from mmpretrain.models import VisionTransformer
 from mmpretrain.structures import DataSample
 from torch.utils.flop_counter import FlopCounterMode
 
-from tec_mm.engine import run_main
+from tec_mm.engine import make_compile_ready, run_main
 from tec_mm.registry import MODELS
 
 ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
@@ -57,8 +64,10 @@ PEAK_BF16_TFLOPS = {'H100': 989., 'H200': 989.}  # dense, SXM
 
 
 def build(config: str, base: VisionTransformer, device: str, bf16: bool,
-          base_dtype: Optional[str] = None, num_masks: int = 1):
-    """Model and optimizer wrapper of a pretraining config."""
+          base_dtype: Optional[str] = None, num_masks: int = 1,
+          compiled: bool = False, fused: bool = False):
+    """Model and optimizer wrapper of a pretraining config, ready to have
+    its ``train_step`` compiled with ``compiled``."""
     cfg = Config.fromfile(osp.join(ROOT, config))
     init_default_scope('tec_mm')
     model_cfg = dict(cfg.model, data_preprocessor=cfg.data_preprocessor)
@@ -69,12 +78,17 @@ def build(config: str, base: VisionTransformer, device: str, bf16: bool,
         model_cfg['num_masks'] = num_masks
     model = MODELS.build(model_cfg).to(device)
     model.init_weights()
-    wrapper = dict(type='OptimWrapper', optimizer=cfg.optim_wrapper.optimizer)
+    optimizer = dict(cfg.optim_wrapper.optimizer)
+    if fused:
+        optimizer['fused'] = True
+    wrapper = dict(type='OptimWrapper', optimizer=optimizer)
     if bf16 and device == 'cuda':
         wrapper.update(type='AmpOptimWrapper', dtype='bfloat16')
     elif bf16:
         wrapper['type'] = 'tec_mm.BF16OptimWrapper'
-    return model, build_optim_wrapper(model, wrapper), cfg
+    wrapper = build_optim_wrapper(model, wrapper)
+    make_compile_ready(model, wrapper, compiled)
+    return model, wrapper, cfg
 
 
 def random_base(tec_cfg: Config) -> VisionTransformer:
@@ -86,15 +100,23 @@ def random_base(tec_cfg: Config) -> VisionTransformer:
         in_channels=backbone.get('in_channels', 3))
 
 
-def arm_names(num_masks: List[int], base_bf16: bool) -> list:
-    """(name, config index, base dtype, M) of each interleaved arm."""
-    arms = [('MAE', 0, None, 1)]
+def arm_names(num_masks: List[int], base_bf16: bool, compiled: bool = False,
+              fused: bool = False) -> list:
+    """(name, config index, base dtype, M, compiled, fused) of each
+    interleaved arm."""
+    models = [('MAE', 0, None, 1)]
     for m in num_masks:
         name = 'TEC' if m == 1 else f'TEC, {m} masks'
-        arms.append((name, 1, None, m))
+        models.append((name, 1, None, m))
         if base_bf16:
-            arms.append((name + ', bf16 base', 1, 'bfloat16', m))
-    return arms
+            models.append((name + ', bf16 base', 1, 'bfloat16', m))
+    modes = [('', False, False)]
+    modes += [(', compiled', True, False)] if compiled else []
+    modes += [(', fused', False, True)] if fused else []
+    modes += [(', compiled, fused', True, True)] if compiled and fused \
+        else []
+    return [(name + tag, i, dtype, m, c, f) for name, i, dtype, m in models
+            for tag, c, f in modes]
 
 
 def step_flops(model, wrapper, data) -> float:
@@ -119,6 +141,9 @@ def main() -> None:
     parser.add_argument('--peak-tflops', type=float,
                         help='peak of the device, for MFU (default: known '
                         'for H100/H200 in bf16)')
+    parser.add_argument('--compile', action='store_true',
+                        help='compile train_step (MMEngine compile=True)')
+    parser.add_argument('--fused', action='store_true', help='fused AdamW')
     args = parser.parse_args()
     MMLogger.get_current_instance().setLevel(logging.WARNING)  # init logs
     device = 'cuda' if torch.cuda.is_available() else 'cpu'
@@ -131,17 +156,27 @@ def main() -> None:
     batch = args.batch or SIZES[args.size][2]
     base = random_base(Config.fromfile(osp.join(ROOT, configs[1])))
     runs = {}
-    for name, i, dtype, m in arm_names(args.num_masks, args.base_bf16):
+    compiled = set()
+    for name, i, dtype, m, c, f in arm_names(args.num_masks, args.base_bf16,
+                                             args.compile, args.fused):
         model, wrapper, _ = build(configs[i], base, device, args.bf16, dtype,
-                                  m)
+                                  m, c, f)
         runs[name] = (model, wrapper, m)
+        compiled.update([name] if c else [])
     backbone = Config.fromfile(osp.join(ROOT, configs[1])).model.backbone
     shape = (batch, backbone.get('in_channels', 3), backbone.img_size,
              backbone.img_size)
     data = dict(inputs=torch.randint(0, 256, shape, dtype=torch.uint8),
                 data_samples=[DataSample() for _ in range(batch)])
-    flops = {name: step_flops(model, wrapper, data)
+    flops = {name: step_flops(model, wrapper, data)  # counted eagerly
              for name, (model, wrapper, _) in runs.items()}
+    first = {}
+    for name, (model, wrapper, _) in runs.items():
+        if name in compiled:
+            model.train_step = torch.compile(model.train_step)
+        start = time.perf_counter()
+        model.train_step(data, wrapper)  # compiles with --compile
+        first[name] = time.perf_counter() - start
     times: Dict[str, list] = {name: [] for name in runs}
     memory: Dict[str, float] = {}
     for rep in range(args.warmup + args.reps):
@@ -163,6 +198,8 @@ def main() -> None:
         step = statistics.median(times[name])
         speed[name] = batch * m / step
         extra = f', peak {memory[name]:.2f} GiB' if name in memory else ''
+        if name in compiled:
+            extra += f', first step {first[name]:.1f} s'
         if peak:
             extra += f', MFU {flops[name] / step / (peak * 1e12):.1%}'
         print(f'{name}: {speed[name]:.1f} views/s, '

@@ -16,7 +16,8 @@ def _progression(*stages):
     """The runtime's hooks, then RandomResizedCrop at each (begin epoch,
     size, crop ratio range) of `stages`."""
     return [
-        dict(type='NonFiniteLossHook'),
+        dict(type='CompileReadyHook'),
+    dict(type='NonFiniteLossHook'),
         dict(type='RandomStateHook'),
         dict(type='LineageHook'),
         dict(type='ProgressiveResolutionHook', stages=[
