@@ -216,14 +216,20 @@ class PatchRelationTarget(VisionTransformer):
         if self.autocast_dtype is not None:
             autocast = torch.autocast(
                 x.device.type, dtype=getattr(torch, self.autocast_dtype))
-        # no_grad rather than inference_mode: TorchDynamo cannot compile
-        # inference tensors, and the losses' autograd may save the targets.
-        with torch.no_grad(), autocast:
+        # Inference mode is the faster eager path; TorchDynamo cannot trace
+        # inference tensors, so a compiled step runs the base under no_grad.
+        compiling = torch.compiler.is_compiling()
+        with (torch.no_grad() if compiling else torch.inference_mode()), \
+                autocast:
             targets = resample_targets(
                 self._targets(x), self.grid(x, self.architecture.patch_size),
                 self.grid(x, self.target_patch_size))
+        # Copied outside inference mode: inference tensors cannot be saved
+        # for backward, and the losses' autograd may save the targets.
         return {
-            key: value.float() if value.is_floating_point() else value
+            key: value.to(torch.float32, copy=not compiling)
+            if value.is_floating_point() else
+            (value if compiling else value.clone())
             for key, value in targets.items()
         }
 
