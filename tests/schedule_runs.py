@@ -8,6 +8,8 @@ from mmengine.model import BaseModel
 from mmengine.runner import Runner
 from torch import nn
 
+from tec_mm.engine import mmengine_checkpoints
+
 
 class Toy(BaseModel):
 
@@ -70,5 +72,6 @@ def train(work_dir, epochs: int, scheduler: dict, resume=False,
         custom_hooks=[recorder], resume=bool(resume),
         load_from=resume if isinstance(resume, str) else None,
         randomness=dict(seed=0), default_scope='mmengine')
-    runner.train()
+    with mmengine_checkpoints():
+        runner.train()
     return recorder.lrs

@@ -14,11 +14,11 @@ warnings.filterwarnings('ignore', message='pkg_resources is deprecated')
 
 from mmengine.config import Config, ConfigDict  # noqa: E402
 
-import tec_mm  # noqa: E402,F401  (registries, safe checkpoint loading)
+import tec_mm  # noqa: E402,F401  (registries)
 from tec_mm.preflight import preflight  # noqa: E402
 from tec_mm.engine import (ConfigError, MissingInput,  # noqa: E402
                            add_runner_arguments, build_runner, load_config,
-                           run_main)
+                           mmengine_checkpoints, run_main)
 
 
 def parse_args() -> argparse.Namespace:
@@ -67,7 +67,8 @@ def main() -> None:
         use_tta(cfg)
     if args.out is not None:
         dump_results(cfg, args.out)
-    build_runner(cfg).test()
+    with mmengine_checkpoints():
+        build_runner(cfg).test()
 
 
 if __name__ == '__main__':

@@ -11,12 +11,13 @@ import warnings
 
 warnings.filterwarnings('ignore', message='pkg_resources is deprecated')
 
-import tec_mm  # noqa: E402,F401  (registries, safe checkpoint loading)
+import tec_mm  # noqa: E402,F401  (registries)
 from tec_mm.preflight import preflight  # noqa: E402
 from tec_mm.engine import (add_runner_arguments, build_runner,  # noqa: E402
                            check_pretrained, check_schedule,
                            fall_back_to_fp32_without_cuda,
-                           find_resume_checkpoint, load_config, run_main,
+                           find_resume_checkpoint, load_config,
+                           mmengine_checkpoints, run_main,
                            use_amp)
 
 
@@ -66,7 +67,8 @@ def main() -> None:
         cfg.load_from = args.resume
     if args.auto_scale_lr:
         cfg.auto_scale_lr.enable = True
-    build_runner(cfg).train()
+    with mmengine_checkpoints():
+        build_runner(cfg).train()
 
 
 if __name__ == '__main__':

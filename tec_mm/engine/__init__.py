@@ -1,7 +1,8 @@
 from .atomic_save import (AtomicLocalBackend, replaced_on_success,
                           save_atomically)
 from .bf16_optim_wrapper import BF16OptimWrapper
-from .checkpoint_loading import SAFE_CHECKPOINT_GLOBALS, load_checkpoint_file
+from .checkpoint_loading import (SAFE_CHECKPOINT_GLOBALS, load_checkpoint_file,
+                                 mmengine_checkpoints)
 from .compile_ready import (CompileReadyHook, make_compile_ready,
                             plain_drop_probs)
 from .config_keys import check_config_keys
@@ -27,5 +28,6 @@ __all__ = [
     'check_config_keys', 'check_pretrained', 'check_schedule', 'find_resume_checkpoint',
     'is_complete_checkpoint',
     'load_checkpoint_file', 'load_config', 'make_compile_ready',
+    'mmengine_checkpoints',
     'plain_drop_probs', 'save_atomically', 'use_amp'
 ]

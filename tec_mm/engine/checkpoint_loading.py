@@ -8,20 +8,23 @@ Safety is not switched off to fix that; instead:
 * ``HistoryBuffer`` is pickled as ``HistoryBuffer(log, counts, max_length)``
   with plain lists, instead of MMEngine's default state that carries bound
   methods and needs ``builtins.getattr`` (which no allowlist should contain);
-* local checkpoints are read with ``weights_only=True`` inside a
+* checkpoints are read with ``weights_only=True`` inside a
   :func:`torch.serialization.safe_globals` scope listing only the data types
   above (plus ``argparse.Namespace``, found in MAE/iBOT training checkpoints).
 
-Both take effect on ``import tec_mm``.
+Both hold only inside :func:`mmengine_checkpoints` (the tools run their
+runner in it) and in :func:`load_checkpoint_file`; importing ``tec_mm``
+changes neither MMEngine's loaders nor how anything is pickled. Elsewhere,
+``with tec_mm.engine.mmengine_checkpoints(): runner.train()`` does the same.
 """
 import argparse
+import contextlib
 import copyreg
-from typing import Any, Callable, List, Optional, Tuple
+from typing import Any, Callable, Iterator, List, Optional, Tuple
 
 import numpy as np
 import torch
 from mmengine.logging import HistoryBuffer
-from mmengine.runner.checkpoint import CheckpointLoader
 
 
 def _numpy_globals() -> List[Any]:
@@ -46,7 +49,36 @@ def _reduce_history_buffer(
     return HistoryBuffer, (log.tolist(), count.tolist(), buffer.max_length)
 
 
-copyreg.pickle(HistoryBuffer, _reduce_history_buffer)
+_depth = 0  # scopes entered: the outermost one sets and undoes both
+
+
+@contextlib.contextmanager
+def mmengine_checkpoints() -> Iterator[None]:
+    """Within: MMEngine's checkpoints are saved and read (by its runner's
+    ``--resume`` and ``load_from`` too) with only the data types above,
+    ``weights_only`` as torch's default; a pickle carrying code is still
+    refused. Re-entrant: a scope inside another (a base checkpoint read
+    while the runner builds the model) leaves the outer one as it was."""
+    global _depth
+    if _depth:
+        _depth += 1
+        try:
+            yield
+        finally:
+            _depth -= 1
+        return
+    previous = copyreg.dispatch_table.get(HistoryBuffer)
+    copyreg.pickle(HistoryBuffer, _reduce_history_buffer)
+    _depth = 1
+    try:
+        with torch.serialization.safe_globals(SAFE_CHECKPOINT_GLOBALS):
+            yield
+    finally:
+        _depth = 0
+        if previous is None:
+            del copyreg.dispatch_table[HistoryBuffer]
+        else:
+            copyreg.dispatch_table[HistoryBuffer] = previous
 
 
 def load_checkpoint_file(filename: str,
@@ -60,11 +92,6 @@ def load_checkpoint_file(filename: str,
     Returns:
         Any: The object stored in the file.
     """
-    with torch.serialization.safe_globals(SAFE_CHECKPOINT_GLOBALS):
+    with mmengine_checkpoints():
         return torch.load(
             filename, map_location=map_location, weights_only=True)
-
-
-# Replace MMEngine's loader of local paths (the empty prefix) by this one.
-CheckpointLoader.register_scheme(
-    prefixes='', loader=load_checkpoint_file, force=True)

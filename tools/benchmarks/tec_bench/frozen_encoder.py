@@ -9,6 +9,7 @@ from mmengine.registry import init_default_scope
 from mmengine.runner import Runner, load_checkpoint
 from mmengine.runner.utils import set_random_seed
 
+from tec_mm.engine import mmengine_checkpoints
 from tec_mm.evaluation import extract_pooled_features
 from tec_mm.registry import MODELS
 
@@ -43,8 +44,9 @@ def build_frozen_encoder(cfg: Config,
     if checkpoint is None:
         model.init_weights()
     else:
-        load_checkpoint(model, checkpoint, map_location='cpu', strict=True,
-                        logger='current')
+        with mmengine_checkpoints():
+            load_checkpoint(model, checkpoint, map_location='cpu',
+                            strict=True, logger='current')
     return model.eval()
 
 
