@@ -1,6 +1,7 @@
 """The knee study's report, written from its results json: the plan and
 its projected cost, the curve to the knee, the TEC sweep, the fine-tuning
 length, the arms on the test split and the verdicts."""
+import math
 import os
 import os.path as osp
 from typing import Dict, List
@@ -12,6 +13,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 
 from .knee_study import (KNEE_GAIN, candidates, decay_epochs, partner,  # noqa
                          setting_tag)
+from .knee_projection import knee_projection
 from .sustainability_report import summarise, two_columns, verdict  # noqa
 
 SWEEP_RUNS = 6  # three taus, then three single changes
@@ -108,7 +110,37 @@ def curve_rows(results: dict) -> List[str]:
             if isinstance(e1, int) else
             '**No knee** among the candidates measured.' if e1 is None else
             'The knee search has not finished.')
-    return rows + ['', knee, '']
+    return rows + ['', knee, '', *projection_rows(results)]
+
+
+def projection_rows(results: dict) -> List[str]:
+    """Where the seed-0 curve projects the knee while it is not found."""
+    if isinstance(results.get('e1'), int):
+        return []
+    gain = results.get('knee_gain', KNEE_GAIN)
+    rows = []
+    for key, name in (('knn', 'kNN'), ('finetune', 'Fine-tuning')):
+        fit = knee_projection(results.get('curve', {}), key, gain)
+        if fit is None:
+            continue
+        shape = (f"{fit['a']:.2f} - {fit['b']:.2f} E^-{fit['c']:.2f}"
+                 f" on {fit['points']} points")
+        if fit['knee'] is None:
+            rows.append(
+                f'- {name} fits a log-linear curve ({shape}: the exponent at '
+                'its lower bound), which gains the same at every E: no knee '
+                f"projected. The last two points gain {fit['per_doubling']:.2f}"
+                ' per doubling of E; the rule needs less than '
+                f'{gain / math.log2(4 / 3):.2f}.')
+            continue
+        cost = projected_minutes(fit['knee'], results['plan'])['total'] \
+            if 'plan' in results else None
+        rows.append(
+            f"- {name} fits {shape}; on it E/3 more epochs gain less than "
+            f"{gain} from E = {fit['knee']}" + (
+                f', where the whole study projects to {cost / 60:.0f} '
+                'single-process hours.' if cost else '.'))
+    return ['Projection (seed 0):', '', *rows, ''] if rows else []
 
 
 def plot(results: dict, path: str) -> None:
