@@ -12,7 +12,8 @@ from .engine import *  # noqa: F401,F403  (also: safe checkpoint loading)
 from .datasets import *  # noqa: F401,F403
 from .base_models import *  # noqa: F401,F403
 from .tec import *  # noqa: F401,F403
-from .export import export_backbone, fold_cls_mlp, save_backbone  # noqa
+from .base_models.tec_format import fold_cls_mlp  # noqa: F401
+from .export import export_backbone, save_backbone  # noqa: F401
 from .downstream import *  # noqa: F401,F403
 from .efficient_training import *  # noqa: F401,F403
 from .gated_subnetworks import *  # noqa: F401,F403

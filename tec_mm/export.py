@@ -3,31 +3,12 @@ from typing import Dict, List, Optional, Tuple
 
 import torch
 
+from tec_mm.base_models.tec_format import fold_into_cls_token
 from tec_mm.engine import save_atomically
-from tec_mm.tec.tec_vit import cls_mlp
 
 StateDict = Dict[str, torch.Tensor]
 
 BACKBONE = 'backbone.'
-_CLS_MLP = tuple(f'cls_mlp.{k}' for k in cls_mlp(1, 1).state_dict())
-
-
-@torch.no_grad()
-def fold_cls_mlp(state: StateDict) -> torch.Tensor:
-    """The CLS token after TEC's input adapter, ``cls_mlp(cls_token)``.
-
-    Args:
-        state (dict): Encoder weights with ``cls_token`` (1 x 1 x C) and
-            the ``cls_mlp.*`` of :class:`TECViT`.
-
-    Returns:
-        torch.Tensor: 1 x 1 x C, what the encoder adds to the CLS position.
-    """
-    mlp_state = {k[len('cls_mlp.'):]: state[k] for k in _CLS_MLP}
-    hidden, width = mlp_state['0.weight'].shape
-    mlp = cls_mlp(width, hidden)
-    mlp.load_state_dict(mlp_state)
-    return mlp(state['cls_token'])
 
 
 def export_backbone(state: StateDict,
@@ -65,14 +46,8 @@ def export_backbone(state: StateDict,
         raise ValueError(
             'no ViT encoder under "backbone." (need backbone.cls_token and '
             f'backbone.patch_embed.*); keys seen: {sorted(state)[:8]}')
-    present = [k in encoder for k in _CLS_MLP]
-    if any(present) and not all(present):
-        raise ValueError(f'incomplete CLS MLP: {sorted(encoder)[:8]}...')
     out = dict(encoder)
-    if all(present):
-        out['cls_token'] = fold_cls_mlp(encoder)
-        for key in _CLS_MLP:
-            del out[key]
+    fold_into_cls_token(out)
     if global_pool:
         out = {k: v for k, v in out.items() if not k.startswith('ln1.')}
         width = out['cls_token'].shape[-1]

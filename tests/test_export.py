@@ -7,6 +7,7 @@ import torch
 from mmpretrain.models import VisionTransformer
 
 from tec_mm import TECViT, export_backbone, fold_cls_mlp
+from tec_mm.base_models.tec_format import CLS_MLP_KEYS
 from tec_test_utils import IMG, PATCH, TINY_ARCH
 
 
@@ -32,6 +33,12 @@ def test_fold_cls_mlp_by_hand():
     expected = torch.tensor([[[gelu[0] + gelu[1], 0.5]]])
     assert torch.allclose(fold_cls_mlp(state), expected, atol=1e-6)
     assert abs(expected[0, 0, 0].item() - 0.6827) < 1e-4
+
+
+def test_the_format_names_the_encoders_cls_mlp():
+    encoder = TECViT(arch=TINY_ARCH, img_size=IMG, patch_size=PATCH)
+    assert sorted(k for k in encoder.state_dict()
+                  if k.startswith('cls_mlp.')) == sorted(CLS_MLP_KEYS)
 
 
 @pytest.mark.parametrize('global_pool', [False, True])

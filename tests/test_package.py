@@ -22,3 +22,30 @@ def test_import_tec_mm_loads_no_experiment_module():
                          capture_output=True, text=True,
                          cwd=BENCHMARKS, timeout=300)
     assert res.returncode == 0, res.stderr[-2000:]
+
+
+def imported_modules(folder: str) -> set:
+    """The tec_mm modules the files under ``tec_mm/<folder>`` import."""
+    import ast
+    import glob
+    found = set()
+    for path in glob.glob(osp.join(ROOT, 'tec_mm', folder, '**', '*.py'),
+                          recursive=True):
+        with open(path) as f:
+            tree = ast.parse(f.read())
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ImportFrom) and node.level == 0:
+                found.add(node.module)
+            elif isinstance(node, ast.Import):
+                found.update(alias.name for alias in node.names)
+    return {m for m in found if m and m.startswith('tec_mm')}
+
+
+def test_a_base_checkpoint_is_read_without_the_training_code():
+    """One direction: base_models reads the formats (TEC's included) and
+    imports neither the TEC model (tec_mm.tec) nor the export, which
+    import it."""
+    reads = imported_modules('base_models')
+    assert not {m for m in reads
+                if m.startswith(('tec_mm.tec', 'tec_mm.export'))}, reads
+    assert 'tec_mm.base_models.tec_format' in imported_modules('tec')

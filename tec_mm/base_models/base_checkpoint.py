@@ -35,6 +35,7 @@ from torch import nn
 
 from tec_mm.engine.checkpoint_loading import load_checkpoint_file
 from tec_mm.engine.refusal import InputError, MissingInput
+from .tec_format import fold_into_cls_token, generation_of
 
 StateDict = Dict[str, torch.Tensor]
 
@@ -215,13 +216,8 @@ def read_base_checkpoint(
     raw, layout, dropped = _unwrap(checkpoint, path)
     state, heads = to_mmpretrain_names(raw)
     name = _format_name(layout, raw)
-    if 'cls_mlp.0.weight' in state:  # TECViT: the CLS token through its MLP
-        from tec_mm.export import fold_cls_mlp
-        with torch.no_grad():
-            state['cls_token'] = fold_cls_mlp(state)
-        folded = sorted(k for k in state if k.startswith('cls_mlp.'))
-        for key in folded:
-            del state[key]
+    folded = fold_into_cls_token(state)  # TECViT: the CLS token's MLP
+    if folded:
         dropped += [f'{k} (folded into cls_token)' for k in folded]
         name = 'tec'
     meta = checkpoint.get('meta')
@@ -229,7 +225,7 @@ def read_base_checkpoint(
     return BaseCheckpoint(path, name, _with_cls_position(state),
                           dropped + heads,
                           meta.get('base_model', {}).get('format', ''),
-                          meta.get('lineage', {}).get('generation', 0))
+                          generation_of(meta))
 
 
 def check_base_file(path: str, key: str = 'model.target_generator') -> None:

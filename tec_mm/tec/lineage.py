@@ -6,6 +6,7 @@ from typing import Dict, List
 
 from mmengine.hooks import Hook
 
+from tec_mm.base_models.tec_format import LINEAGE, Lineage, LineageBase
 from tec_mm.registry import HOOKS
 
 
@@ -18,7 +19,7 @@ def sha256(path: str) -> str:
     return digest.hexdigest()
 
 
-def lineage(bases: Dict[str, object], config: str) -> dict:
+def lineage(bases: Dict[str, object], config: str) -> Lineage:
     """The lineage of a model trained from ``bases``.
 
     Args:
@@ -26,18 +27,18 @@ def lineage(bases: Dict[str, object], config: str) -> dict:
         config (str): The run's config file.
 
     Returns:
-        dict: ``generation`` (one more than the newest base's; a base not
-        made by TEC is generation 0), ``bases`` (name, path, generation
-        and the file's sha256) and ``config``.
+        Lineage: ``generation`` (one more than the newest base's),
+        ``bases`` (name, path, generation and the file's sha256) and
+        ``config``.
     """
-    entries: List[dict] = []
+    entries: List[LineageBase] = []
     for name, base in bases.items():
         path = base.checkpoint
-        entries.append(dict(
+        entries.append(LineageBase(
             name=name, path=path, generation=base.generation,
             sha256=sha256(path) if osp.isfile(path) else None))
-    return dict(generation=1 + max(e['generation'] for e in entries),
-                bases=entries, config=config)
+    return Lineage(generation=1 + max(e['generation'] for e in entries),
+                   bases=entries, config=config)
 
 
 @HOOKS.register_module()
@@ -54,4 +55,4 @@ class LineageHook(Hook):
 
     def before_save_checkpoint(self, runner, checkpoint: dict) -> None:
         if self.record is not None:
-            checkpoint.setdefault('meta', {})['lineage'] = self.record
+            checkpoint.setdefault('meta', {})[LINEAGE] = self.record
