@@ -202,7 +202,8 @@ def main() -> None:
             extra += f', first step {first[name]:.1f} s'
         if peak:
             extra += f', MFU {flops[name] / step / (peak * 1e12):.1%}'
-        print(f'{name}: {speed[name]:.1f} views/s, '
+        digits = 1 if speed[name] >= 10 else 3  # ViT-B on a CPU: < 1/s
+        print(f'{name}: {speed[name]:.{digits}f} views/s, '
               f'{flops[name] / (batch * m) / 1e9:.4g} GFLOP per view{extra}')
     for name in list(speed)[1:]:
         print(f'{name} / MAE: {speed[name] / speed["MAE"]:.2f}x per view')
