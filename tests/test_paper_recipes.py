@@ -88,9 +88,13 @@ def updates_of(cfg: Config) -> int:
 
 def check_schedule(cfg: Config, warmup: int, epochs: int,
                    min_lr: float) -> None:
+    """Warm-up to ``warmup``, then cosine to ``min_lr`` at ``epochs``: a
+    cosine without ``end`` (and ``T_max``) ends with the run, as MMEngine's
+    runner sets it."""
     linear, cosine = cfg.param_scheduler
     assert (linear.type, linear.begin, linear.end) == ('LinearLR', 0, warmup)
-    assert (cosine.type, cosine.begin, cosine.end, cosine.T_max,
+    end = cosine.get('end', cfg.train_cfg.max_epochs)
+    assert (cosine.type, cosine.begin, end, cosine.get('T_max', end - warmup),
             cosine.eta_min) == ('CosineAnnealingLR', warmup, epochs,
                                 epochs - warmup, min_lr)
     assert cfg.train_cfg.max_epochs == epochs

@@ -24,7 +24,6 @@ param_scheduler = [
         convert_to_iter_based=True),
     dict(
         type='CosineAnnealingLR',
-        T_max=max_epochs - warmup_epochs,
         by_epoch=True,
         begin=warmup_epochs,
         end=max_epochs,

@@ -7,22 +7,4 @@
 #       --cfg-options model.target_generator.checkpoint=MAE_300EP.pth
 _base_ = './tec_vit-base-p16_from-mae_8xb512-amp-coslr-300e_in1k.py'
 
-max_epochs = 100
-param_scheduler = [
-    dict(
-        type='LinearLR',
-        start_factor=1e-4,
-        by_epoch=True,
-        begin=0,
-        end=40,
-        convert_to_iter_based=True),
-    dict(
-        type='CosineAnnealingLR',
-        T_max=max_epochs - 40,
-        eta_min=0.,
-        by_epoch=True,
-        begin=40,
-        end=max_epochs,
-        convert_to_iter_based=True)
-]
-train_cfg = dict(max_epochs=max_epochs)
+train_cfg = dict(max_epochs=100)  # the cosine ends with the run

@@ -1,5 +1,5 @@
-# AdamW, lr 1.5e-4 x 4096 / 256, 40 warm-up epochs then cosine to 0 (per
-# iteration), fp16 AMP; no weight decay on norms, biases, tokens, pos embeds.
+# AdamW, lr 1.5e-4 x 4096 / 256, 40 warm-up epochs then cosine to 0 at the
+# run's end (per iteration), fp16 AMP; no weight decay on norms, biases, tokens, pos embeds.
 optim_wrapper = dict(
     type='AmpOptimWrapper',
     loss_scale='dynamic',
@@ -17,6 +17,8 @@ optim_wrapper = dict(
 
 max_epochs = 300
 warmup_epochs = 40
+# The cosine has no `end` and no `T_max`: MMEngine ends it with the run
+# (train_cfg.max_epochs), so a longer run is a longer cosine.
 param_scheduler = [
     dict(
         type='LinearLR',
@@ -27,11 +29,9 @@ param_scheduler = [
         convert_to_iter_based=True),
     dict(
         type='CosineAnnealingLR',
-        T_max=max_epochs - warmup_epochs,
         eta_min=0.,
         by_epoch=True,
         begin=warmup_epochs,
-        end=max_epochs,
         convert_to_iter_based=True)
 ]
 train_cfg = dict(type='EpochBasedTrainLoop', max_epochs=max_epochs)

@@ -238,7 +238,7 @@ def write_knee_report(results: dict, out_dir: str) -> str:
     md."""
     os.makedirs(out_dir, exist_ok=True)
     sweep = {name: f"{r['knn']:.2f}" for name, r in
-             results.get('sweep', {}).items() if 'tau' in name}
+             results.get('sweep', {}).items()}
     check = results.get('arms', {}).get('mae12wsd-30k_s0')
     lines = ['# Sustainability at the knee', '', *plan_rows(results),
              *curve_rows(results)]

@@ -161,10 +161,6 @@ class KneeBenchmark(Benchmark):
             self.save()
         return record
 
-    def validation_knn(self, arm: Arm) -> float:
-        """kNN top-1 of ``arm`` on the validation split."""
-        return self.validate(arm.key, arm)
-
     def validation_finetune(self, arm: Arm, epochs: int) -> List[float]:
         """Top-1 on the validation split after each epoch of the curve's
         recipe stretched to ``epochs`` (warm-up 0.5 epoch, then cosine);

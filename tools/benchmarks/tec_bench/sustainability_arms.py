@@ -277,17 +277,24 @@ class Benchmark:
         self.save()
         return record
 
+    def validation_knn(self, arm: Arm) -> float:
+        """kNN top-1 of ``arm`` on the validation split: bank training
+        images 0-49999, queries 50000-59999 (``eval_images`` n: 0..n-1 and
+        n..2n-1)."""
+        n = self.args.eval_images
+        bank, queries = ((list(range(n)), list(range(n, 2 * n)))
+                         if n else (50000, list(range(50000, 60000))))
+        (b_x, b_y), (q_x, q_y) = self.features(
+            arm, [('train', bank), ('train', queries)])
+        return top1(knn_predict(b_x, b_y, q_x, 10), q_y)
+
     def validate(self, name: str, arm: Arm) -> float:
-        """kNN top-1 of ``arm`` on the validation split (cached for this
-        arm: a sweep from another base is measured again)."""
+        """:meth:`validation_knn` of the sweep's setting ``name``, cached
+        in the results' ``sweep`` for this arm (a sweep from another base
+        is measured again)."""
         cached = self.results['sweep'].get(name, {})
         if cached.get('key') != arm.key or self.args.fresh:
-            n = self.args.eval_images
-            bank, queries = ((list(range(n)), list(range(n, 2 * n)))
-                             if n else (50000, list(range(50000, 60000))))
-            (b_x, b_y), (q_x, q_y) = self.features(
-                arm, [('train', bank), ('train', queries)])
             self.results['sweep'][name] = dict(
-                key=arm.key, knn=top1(knn_predict(b_x, b_y, q_x, 10), q_y))
+                key=arm.key, knn=self.validation_knn(arm))
             self.save()
         return self.results['sweep'][name]['knn']
