@@ -174,8 +174,8 @@ def test_base_of_another_patch_size_trains_on_the_new_grid(tmp_path):
 
 
 def test_full_size_config_on_tiny_data(tmp_path):
-    """configs/tec/tec_vit-base-p16_from-mae_8xb512-amp-coslr-300e_in1k.py with a ViT-B base in MAE format, as the README
-    documents, for 2 iterations on CPU."""
+    """The 300-epoch MAE row's config with a ViT-B base in MAE format, as
+    docs/pretraining.md documents, for 2 iterations on CPU."""
     from tec_test_utils import write_mae_checkpoint
     vit_b = dict(
         embed_dims=768, num_layers=12, num_heads=12,
@@ -196,7 +196,8 @@ def test_full_size_config_on_tiny_data(tmp_path):
         f'train_dataloader.dataset.data_root={data}',
         'train_dataloader.batch_size=2', 'train_dataloader.num_workers=0',
         'train_dataloader.persistent_workers=False', 'train_cfg.max_epochs=1',
-        'param_scheduler.0.end=1',  # the 40-epoch warm-up within the run
+        # the 40-epoch warm-up in the run's first half, the cosine after it
+        'param_scheduler.0.end=0.5', 'param_scheduler.1.begin=0.5',
         'default_hooks.logger.interval=1'
     ]
     res = subprocess.run(cmd, capture_output=True, text=True, timeout=900)

@@ -55,6 +55,13 @@ def check_schedule(cfg: Any) -> None:
             f'to {total}, or leave end out so that it follows train_cfg.'
             f'{key}')
     for i, s in timed:
+        if 'end' not in s and s.get('begin', 0) >= total:
+            raise ConfigError(
+                f'param_scheduler[{i}].begin={s["begin"]} is not before the '
+                f'end of the run, train_cfg.{key}={total}, where this '
+                f'scheduler (without end) would end: set param_scheduler[{i}]'
+                '.begin to the end of the warm-up, or lengthen the run')
+    for i, s in timed:
         if s.get('warmup', 0) > total:  # WarmupStableDecayLR
             warmup = (f'param_scheduler[{i}].warmup', s['warmup'])
             break

@@ -59,3 +59,21 @@ def test_iteration_based_runs_compare_iteration_schedulers():
                        r'past param_scheduler\[0\].end=1000'):
         check_schedule(config(None, [dict(type='PolyLR', end=1000,
                                           by_epoch=False)], max_iters=2000))
+
+
+def test_a_scheduler_that_follows_the_run_must_begin_inside_it():
+    """The pretraining cosine has no end (it ends with the run): a run
+    shorter than its begin is refused with the key to change, and the
+    same schedule over a long enough run passes."""
+    schedulers = [dict(type='LinearLR', begin=0, end=1, by_epoch=True),
+                  dict(type='CosineAnnealingLR', begin=40, by_epoch=True)]
+    with pytest.raises(ConfigError) as err:
+        check_schedule(config(1, schedulers))
+    assert str(err.value) == (
+        'param_scheduler[1].begin=40 is not before the end of the run, '
+        'train_cfg.max_epochs=1, where this scheduler (without end) would '
+        'end: set param_scheduler[1].begin to the end of the warm-up, or '
+        'lengthen the run')
+    check_schedule(config(41, schedulers))
+    check_schedule(config(800, [dict(schedulers[0], end=40),
+                                schedulers[1]]))

@@ -10,7 +10,7 @@ It lets the full-size ImageNet configs run a few iterations on a CPU:
         train_dataloader.dataset.data_root=data/tiny_imagenet \\
         train_dataloader.batch_size=2 train_dataloader.num_workers=0 \\
         train_dataloader.persistent_workers=False train_cfg.max_epochs=1 \\
-        param_scheduler.0.end=1
+        param_scheduler.0.end=0.5 param_scheduler.1.begin=0.5
 """
 import argparse
 import os
