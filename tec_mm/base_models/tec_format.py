@@ -80,6 +80,6 @@ def fold_into_cls_token(state: StateDict) -> List[str]:
 
 def generation_of(meta: Optional[dict]) -> int:
     """The generation recorded in a checkpoint's ``meta`` (0 when none)."""
-    lineage = (meta or {}).get(LINEAGE) if isinstance(meta, dict) else None
+    lineage = meta.get(LINEAGE) if isinstance(meta, dict) else None
     return int(lineage.get('generation', 0)) if isinstance(lineage,
                                                             dict) else 0

@@ -1,7 +1,7 @@
 """What MMEngine's ``compile=True`` needs to train a model of this plugin
 (or MMPretrain's MAE) with torch 2.x.
 
-MMEngine compiles the model's whole ``train_step``. Two things in it stop
+MMEngine compiles the model's whole ``train_step``. Three things in it stop
 TorchDynamo:
 
 - MMPretrain's ViTs give each block's ``DropPath`` its rate from
