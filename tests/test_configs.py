@@ -98,10 +98,16 @@ PARAMETERS = {
     118493440 + 1818096,
     'configs/gated_subnetworks/vit-tiny-p4_fmnist-60k_gated_finetune.py':
     678730 + 15768,
+    # the mini ViT: 6 x 49984 per block + 4480 (patches, CLS, positions,
+    # norm), with the tiny MAE's decoder from 64 wide (108560)
+    'configs/sustainability/mae_vit-mini-p4_fmnist-10k_wsd.py':
+    304384 + 108560,
     'configs/sustainability/mae_vit-tiny-p4_fmnist-10k_wsd.py':
     788368,
     'configs/sustainability/mae_vit-tiny-p4_fmnist-30k.py':
     788368,
+    'configs/sustainability/tec_vit-mini-p4_fmnist-10k.py':
+    550400,
     'configs/sustainability/tec_vit-tiny-p4_fmnist-10k.py':
     1039296,
     'configs/sustainability/tec_vit-tiny-p4_fmnist-30k.py':
@@ -128,6 +134,10 @@ PARAMETERS = {
     1039296,
     'configs/sustainability/time_to_accuracy/tec_vit-tiny-p4_fmnist-30k_progressive.py':
     1039296,
+    'configs/sustainability/vit-mini-p4_fmnist-50k_finetune-val.py':
+    304384 + 650,
+    'configs/sustainability/vit-mini-p4_fmnist-60k_finetune.py':
+    304384 + 650,
     'configs/sustainability/vit-tiny-p4_fmnist-50k_finetune-val.py':
     678730,
     'configs/sustainability/vit-tiny-p4_fmnist-60k_finetune.py':
