@@ -8,7 +8,8 @@ import sys
 
 import pytest
 from tec_bench import knee_report, knee_stages, knee_study
-from tec_bench.knee_study import Point, candidates, decay_epochs, partner
+from tec_bench.knee_study import (KNEE_MODELS, Point, candidates,
+                                  decay_epochs, knee_configs, partner)
 
 
 def test_candidates_partners_and_decay_by_hand():
@@ -16,9 +17,24 @@ def test_candidates_partners_and_decay_by_hand():
     assert [partner(e) for e in (12, 18, 96)] == [16, 24, 128]
     decays = [decay_epochs(e) for e in (4, 12, 16, 96, 128)]
     assert decays == [1, 1, 2, 10, 13]
-    point = Point(96, 1)
+    point = Point(96, 1, 'wsd.py')
     assert (point.key, point.stable_epochs, point.family) == (
         'mae96wsd_s1', 86, 'mae_wsd_s1')
+
+
+@pytest.mark.parametrize('model', KNEE_MODELS)
+def test_every_knee_model_has_its_four_configs(model):
+    configs = knee_configs(model)
+    assert [os.path.basename(c) for c in configs] == [
+        f'mae_{model}_fmnist-10k_wsd.py', f'tec_{model}_fmnist-10k.py',
+        f'{model}_fmnist-50k_finetune-val.py',
+        f'{model}_fmnist-60k_finetune.py']
+    assert all(os.path.exists(c) for c in configs)
+
+
+def test_an_unknown_knee_model_is_refused():
+    with pytest.raises(ValueError, match="'vit-huge-p4'"):
+        knee_configs('vit-huge-p4')
 
 
 class FakeBench:
@@ -32,6 +48,9 @@ class FakeBench:
         if finetune:
             self.finetuned.append(arm.epochs)
         return dict(knn=knn, finetune=[top])
+
+    def point(self, epochs, seed):
+        return Point(epochs, seed, 'wsd.py')
 
     def save(self):
         pass

@@ -13,8 +13,10 @@ from tec_mm.datasets import DEBIAN_FASHION_MNIST
 pytestmark = pytest.mark.skipif(
     not osp.isdir(DEBIAN_FASHION_MNIST),
     reason='Debian package dataset-fashion-mnist not installed')
-# one candidate, E = 6 (partner 8), and a rule every pair meets
-QUICK = ['--knee-epochs', '6', '6', '--knee-gain', '1000',
+# one candidate, E = 6 (partner 8), and a rule every pair meets; the
+# smaller problem's encoder
+QUICK = ['--knee-model', 'vit-mini-p4', '--knee-epochs', '6', '6',
+         '--knee-gain', '1000',
          '--longest-finetune', '2', '--eval-images', '200',
          '--cfg-options', 'train_dataloader.dataset.indices=128',
          'train_dataloader.batch_size=32', '--finetune-options',
@@ -47,6 +49,7 @@ def study(tmp_path_factory):
 def test_curve_points_are_decay_branches_of_one_stable_run(study):
     tmp, _, results, _ = study
     assert results['e1'] == 6
+    assert results['model'] == 'vit-mini-p4'
     six, eight = results['curve']['mae6wsd_s0'], results['curve'][
         'mae8wsd_s0']
     assert len(six['finetune']) == len(eight['finetune']) == 2
@@ -56,6 +59,7 @@ def test_curve_points_are_decay_branches_of_one_stable_run(study):
     assert '--resume ' + str(tmp / 'work/mae_wsd_s0/stable/epoch_5.pth') \
         in log and 'param_scheduler.0.decay_begin=5' in log
     assert 'resumed epoch: 5' in log
+    assert 'configs/sustainability/mae_vit-mini-p4_fmnist-10k_wsd.py' in log
     stable = tmp / 'work/mae_wsd_s0/stable'
     assert {p.name for p in stable.glob('epoch_*.pth')} >= {
         'epoch_5.pth', 'epoch_7.pth', 'epoch_11.pth'}  # 11: the 2 E1 point

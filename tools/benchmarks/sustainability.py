@@ -50,6 +50,7 @@ from typing import List
 
 from tec_bench import base_target_entropy
 from tec_bench.knee_stages import KNEE_STAGES, run_knee
+from tec_bench.knee_study import KNEE_MODELS
 from tec_bench.sustainability_arms import (BUDGET, ROOT, SWEEP, TEC, VARIANTS,
                                            Benchmark, chain, mae, mae_more,
                                            schedule, tec)
@@ -176,10 +177,16 @@ def main() -> None:
     parser.add_argument('--longer', type=int, nargs='+', default=[2],
                         help='"MAE trained longer" at these multiples of E1 '
                         '(default: 2)')
+    parser.add_argument('--knee-model', default=KNEE_MODELS[0],
+                        choices=KNEE_MODELS,
+                        help='the encoder of the knee study (default: '
+                        f'{KNEE_MODELS[0]}; {KNEE_MODELS[1]}: the smaller '
+                        'problem)')
     parser.add_argument('--work-dir',
                         help='default: work_dirs/sustainability[_knee]')
     parser.add_argument('--results',
-                        help='default: results/sustainability[_knee]')
+                        help='default: results/sustainability[_knee] '
+                        '(_knee_MODEL for another --knee-model)')
     parser.add_argument('--fresh', action='store_true',
                         help='retrain and remeasure what is already done')
     parser.add_argument('--cfg-options', nargs='+', default=[],
@@ -193,6 +200,8 @@ def main() -> None:
     start = time.time()
     knee = [s for s in args.stages if s in KNEE_STAGES]
     name = 'sustainability_knee' if knee else 'sustainability'
+    if knee and args.knee_model != KNEE_MODELS[0]:
+        name += '_' + args.knee_model
     args.work_dir = args.work_dir or osp.join(ROOT, 'work_dirs', name)
     args.results = args.results or osp.join(ROOT, 'results', name)
     if knee:

@@ -156,7 +156,8 @@ def plot(results: dict, path: str) -> None:
     if isinstance(results.get('e1'), int):
         ax.axvline(results['e1'], color='grey', ls=':', label='E1')
     ax.set_xscale('log')
-    ax.set_xlabel('MAE epochs (10k images, WSD points)')
+    ax.set_xlabel(f"MAE epochs ({results.get('model', 'vit-tiny-p4')}, "
+                  '10k images, WSD points)')
     ax.set_ylabel('top-1 on the validation split (%)')
     if ax.lines:
         ax.legend()
@@ -240,7 +241,9 @@ def write_knee_report(results: dict, out_dir: str) -> str:
     sweep = {name: f"{r['knn']:.2f}" for name, r in
              results.get('sweep', {}).items()}
     check = results.get('arms', {}).get('mae12wsd-30k_s0')
-    lines = ['# Sustainability at the knee', '', *plan_rows(results),
+    lines = ['# Sustainability at the knee', '',
+             f"Encoder: {results.get('model', 'vit-tiny-p4')} "
+             '(`--knee-model`).', '', *plan_rows(results),
              *curve_rows(results)]
     if check:
         lines += ['Schedule check: the 12-epoch WSD point on 30k images '

@@ -13,9 +13,8 @@ import time
 from typing import Dict, Iterator, List, Optional, Tuple
 
 from .knee_report import write_knee_report
-from .knee_study import (CHANGES, FINETUNE_VAL, TAUS, TEC_10K, WSD,
-                         KneeBenchmark, Point, find_knee, partner, recipe,
-                         setting_tag, tec_arm)
+from .knee_study import (CHANGES, KNEE_MODELS, TAUS, KneeBenchmark,
+                         find_knee, partner, recipe, setting_tag)
 from .runs import fine_tune, last_checkpoint, train_resumable
 from .sustainability_arms import Arm, schedule
 from .target_entropy import base_target_entropy
@@ -57,14 +56,16 @@ def stage_plan(bench: KneeBenchmark) -> Dict[str, float]:
         work = osp.join(bench.args.work_dir, 'plan')
         shutil.rmtree(work, ignore_errors=True)
         one = ['train_cfg.max_epochs=1', 'default_hooks.logger.interval=10']
-        train_resumable(WSD, osp.join(work, 'mae'), one, label='timing MAE')
+        train_resumable(bench.configs.wsd, osp.join(work, 'mae'), one,
+                        label='timing MAE')
         mae = last_checkpoint(osp.join(work, 'mae'))
-        train_resumable(TEC_10K, osp.join(work, 'tec'), [
+        train_resumable(bench.configs.tec, osp.join(work, 'tec'), [
             *one, *schedule(1), f'model.target_generator.checkpoint={mae}'],
             label='timing TEC')
-        fine_tune(FINETUNE_VAL, mae, osp.join(work, 'finetune'), [
-            *one, *recipe(1), 'train_dataloader.dataset.indices=10240'],
-            label='timing fine-tuning')
+        fine_tune(bench.configs.finetune_val, mae,
+                  osp.join(work, 'finetune'),
+                  [*one, *recipe(1), 'train_dataloader.dataset.indices=10240'],
+                  label='timing fine-tuning')
         start = time.time()
         bench.features(None, [('train', None), ('test', None)])
         probe = (time.time() - start) / 60
@@ -89,7 +90,8 @@ def stage_knee(bench: KneeBenchmark, first: int, last: int, gain: float,
         e1 = find_knee(bench, first, last, gain)
         if e1 is not None:
             for factor in longer:
-                bench.curve_point(Point(factor * e1, 0), finetune=True)
+                bench.curve_point(bench.point(factor * e1, 0),
+                                  finetune=True)
     return e1
 
 
@@ -112,18 +114,19 @@ def tec_setting(bench: KneeBenchmark, e1: int, name: str, epochs: int,
                 seed: int = 0) -> Arm:
     """TEC from the E1 point of ``seed`` with the sweep's setting ``name``
     for ``epochs``."""
-    return tec_arm(Point(e1, seed), epochs, sweep_arms(bench, e1)[name],
-                   tag=setting_tag(name))
+    return bench.tec_arm(bench.point(e1, seed), epochs,
+                         sweep_arms(bench, e1)[name], tag=setting_tag(name))
 
 
 def stage_sweep(bench: KneeBenchmark, e1: int) -> str:
     """TEC for E1/3 from the E1 base (seed 0) at each setting, scored by
     kNN on the validation split; the base's attention-target entropy."""
     with timed(bench, 'knee-sweep'):
-        base = Point(e1, 0)
+        base = bench.point(e1, 0)
         if bench.results.get('entropy_base') != base.key:
             bench.results['entropy'] = base_target_entropy(
-                TEC_10K, bench.train(base)['checkpoint'], taus=TAUS)
+                bench.configs.tec, bench.train(base)['checkpoint'],
+                taus=TAUS)
             bench.results['entropy_base'] = base.key
         for _ in range(2):  # the taus, then the changes from the best
             for name in sweep_arms(bench, e1):
@@ -138,7 +141,7 @@ def stage_sweep(bench: KneeBenchmark, e1: int) -> str:
 def recipe_arms(bench: KneeBenchmark, e1: int, seed: int = 0) -> List[Arm]:
     """The arms whose ranking settles the fine-tuning length: the base, MAE
     E1 + E1/3 and TEC E1/3 with the chosen setting."""
-    return [Point(e1, seed), Point(partner(e1), seed),
+    return [bench.point(e1, seed), bench.point(partner(e1), seed),
             tec_setting(bench, e1, bench.results['chosen'], e1 // 3, seed)]
 
 
@@ -178,7 +181,7 @@ def stage_arms(bench: KneeBenchmark, e1: int, longer: List[int],
         for seed in (0, 1):
             arms = recipe_arms(bench, e1, seed)
             if seed == 0:
-                arms += [Point(f * e1, 0) for f in longer]
+                arms += [bench.point(f * e1, 0) for f in longer]
                 arms.append(tec_setting(bench, e1, chosen, e1))
             for arm in arms:
                 if not only or arm.key in only:
@@ -189,9 +192,13 @@ def stage_check(bench: KneeBenchmark) -> dict:
     """The schedule against a cosine run: the 12-epoch point of a stable
     run on the benchmark's 30k images (1 warm-up epoch), fine-tuned with
     the benchmark's 2-epoch recipe on the test split, as the cosine MAE 12
-    ep of the sustainability benchmark was."""
+    ep of the sustainability benchmark was (the tiny ViT's)."""
+    if bench.results['model'] != KNEE_MODELS[0]:
+        raise SystemExit(f'error: knee-check compares the {KNEE_MODELS[0]} '
+                         'WSD run with its cosine run; there is none of '
+                         f"{bench.results['model']}")
     with timed(bench, 'knee-check'):
-        point = Point(12, 0, tag='-30k', options=(
+        point = bench.point(12, 0, tag='-30k', options=(
             'train_dataloader.dataset.indices=30000',
             'param_scheduler.0.warmup=1'))
         return bench.measure(point, point.key,

@@ -15,16 +15,16 @@ import os
 import os.path as osp
 import re
 import time
-from typing import List, Optional, Sequence
+from typing import List, NamedTuple, Optional, Sequence
 
 from .runs import ROOT, fine_tune, last_checkpoint, train_resumable
 from .sustainability_arms import Arm, Benchmark, model_config, schedule
 from .training_flops import training_flops_per_image
 
 CONFIGS = osp.join(ROOT, 'configs/sustainability')
-WSD = osp.join(CONFIGS, 'mae_vit-tiny-p4_fmnist-10k_wsd.py')
-TEC_10K = osp.join(CONFIGS, 'tec_vit-tiny-p4_fmnist-10k.py')
-FINETUNE_VAL = osp.join(CONFIGS, 'vit-tiny-p4_fmnist-50k_finetune-val.py')
+# The encoders the study runs on (``--knee-model``): the tiny ViT of the
+# sustainability benchmark, and the mini ViT of a smaller problem.
+KNEE_MODELS = ('vit-tiny-p4', 'vit-mini-p4')
 KNEE_GAIN = 0.5  # E/3 more epochs gain less: fine-tuning and kNN top-1
 # The TEC settings tried from the knee base, scored by kNN on the
 # validation split: tau first, then one change at a time from the best tau.
@@ -59,27 +59,36 @@ def partner(epochs: int) -> int:
     return epochs * 4 // 3
 
 
+class KneeConfigs(NamedTuple):
+    """The study's configs for one encoder of :data:`KNEE_MODELS`: the WSD
+    MAE, TEC on the 10k images, fine-tuning on the validation split and on
+    the test split."""
+    wsd: str
+    tec: str
+    finetune_val: str
+    finetune: str
+
+
+def knee_configs(model: str) -> KneeConfigs:
+    """The :class:`KneeConfigs` of ``model`` (e.g. ``'vit-mini-p4'``)."""
+    if model not in KNEE_MODELS:
+        raise ValueError(f'knee model {model!r}: one of {KNEE_MODELS}')
+    return KneeConfigs(*(osp.join(CONFIGS, name.format(model)) for name in (
+        'mae_{}_fmnist-10k_wsd.py', 'tec_{}_fmnist-10k.py',
+        '{}_fmnist-50k_finetune-val.py', '{}_fmnist-60k_finetune.py')))
+
+
 class Point(Arm):
     """MAE at ``epochs`` of the curve of ``seed``: the stable checkpoint at
-    ``epochs - decay_epochs(epochs)`` and its decay branch."""
+    ``epochs - decay_epochs(epochs)`` of ``config`` and its decay branch."""
 
-    def __init__(self, epochs: int, seed: int, tag: str = '',
+    def __init__(self, epochs: int, seed: int, config: str, tag: str = '',
                  options: Sequence[str] = ()) -> None:
         super().__init__(f'mae{epochs}wsd{tag}_s{seed}',
-                         f'MAE {epochs} ep', WSD, epochs, seed,
+                         f'MAE {epochs} ep', config, epochs, seed,
                          options=tuple(options), own_schedule=True)
         self.stable_epochs = epochs - decay_epochs(epochs)
         self.family = f'mae_wsd{tag}_s{seed}'
-
-
-def tec_arm(base: Point, epochs: int, options: Sequence[str] = (),
-            tag: str = '') -> Arm:
-    """TEC for ``epochs`` on the 10k images from ``base``, with the 10k
-    warm-up (3 epochs, as the MAE's, or a quarter of the run)."""
-    return Arm(f'tec{tag}_{base.key}+{epochs}',
-               f'TEC ({base.epochs} ep base + {epochs} ep)', TEC_10K, epochs,
-               base.seed, base, (*schedule(epochs, min(3, epochs / 4)),
-                                 *options))
 
 
 class KneeBenchmark(Benchmark):
@@ -88,8 +97,29 @@ class KneeBenchmark(Benchmark):
     Args:
         args: The benchmark's arguments (``work_dir``, ``results``,
             ``cfg_options``, ``finetune_options``, ``eval_images``,
-            ``fresh``).
+            ``fresh``, ``knee_model``).
     """
+
+    def __init__(self, args) -> None:
+        super().__init__(args)
+        self.configs = knee_configs(args.knee_model)
+        self.finetune_config = self.configs.finetune
+        self.encoder_config = self.configs.wsd
+        self.results['model'] = args.knee_model
+
+    def point(self, epochs: int, seed: int, tag: str = '',
+              options: Sequence[str] = ()) -> Point:
+        """The curve's :class:`Point` at ``epochs`` of ``seed``."""
+        return Point(epochs, seed, self.configs.wsd, tag, options)
+
+    def tec_arm(self, base: Point, epochs: int, options: Sequence[str] = (),
+                tag: str = '') -> Arm:
+        """TEC for ``epochs`` on the 10k images from ``base``, with the 10k
+        warm-up (3 epochs, as the MAE's, or a quarter of the run)."""
+        return Arm(f'tec{tag}_{base.key}+{epochs}',
+                   f'TEC ({base.epochs} ep base + {epochs} ep)',
+                   self.configs.tec, epochs, base.seed, base,
+                   (*schedule(epochs, min(3, epochs / 4)), *options))
 
     def stable(self, point: Point) -> str:
         """The stable run's checkpoint at ``point.stable_epochs``, training
@@ -104,7 +134,7 @@ class KneeBenchmark(Benchmark):
             with open(pid_file, 'w') as f:
                 f.write(str(os.getpid()))
             train_resumable(
-                WSD, work_dir,
+                self.configs.wsd, work_dir,
                 [*self.args.cfg_options, *point.options,
                  f'randomness.seed={point.seed}',
                  f'train_cfg.max_epochs={point.stable_epochs}'],
@@ -130,9 +160,10 @@ class KneeBenchmark(Benchmark):
                    f'param_scheduler.0.decay_begin={arm.stable_epochs}',
                    f'train_cfg.max_epochs={arm.epochs}',
                    'default_hooks.checkpoint.max_keep_ckpts=1']
-        branch = train_resumable(WSD, work_dir, options, start_from=stable,
+        branch = train_resumable(arm.config, work_dir, options,
+                                 start_from=stable,
                                  label=f'decay branch {arm.key}')
-        cfg = model_config(WSD, options)
+        cfg = model_config(arm.config, options)
         record = dict(
             checkpoint=last_checkpoint(work_dir), branch_minutes=branch,
             minutes=branch + arm.stable_epochs * _epoch_minutes(
@@ -169,7 +200,7 @@ class KneeBenchmark(Benchmark):
             arm.key, {})
         if str(epochs) not in cached or self.args.fresh:
             cached[str(epochs)] = fine_tune(
-                FINETUNE_VAL, self.train(arm)['checkpoint'],
+                self.configs.finetune_val, self.train(arm)['checkpoint'],
                 osp.join(self.args.work_dir, arm.key,
                          f'finetune_val_{epochs}ep'),
                 [*self.args.finetune_options, *recipe(epochs)],
@@ -235,11 +266,12 @@ def find_knee(bench: KneeBenchmark, first: int, last: int,
     at the candidates 3 * 2^a for the plot. None: no knee up to ``last``."""
     for e in candidates(first, last):
         plotted = (e // 3) & (e // 3 - 1) == 0  # e = 3 * 2^a
-        pair = [bench.curve_point(Point(x, 0), finetune=plotted and x == e)
+        pair = [bench.curve_point(bench.point(x, 0),
+                                  finetune=plotted and x == e)
                 for x in (e, partner(e))]
         if pair[1]['knn'] - pair[0]['knn'] >= gain:
             continue
-        pair = [bench.curve_point(Point(x, 0), finetune=True)
+        pair = [bench.curve_point(bench.point(x, 0), finetune=True)
                 for x in (e, partner(e))]
         if pair[1]['finetune'][-1] - pair[0]['finetune'][-1] < gain:
             bench.results.update(e1=e, knee_gain=gain)

@@ -135,7 +135,16 @@ def total_epochs(arm: Optional[Arm]) -> int:
 
 
 class Benchmark:
-    """Trains arms on demand and records their measurements."""
+    """Trains arms on demand and records their measurements.
+
+    Attributes:
+        finetune_config (str): The fine-tuning of :meth:`measure`.
+        encoder_config (str): The config of the randomly initialised
+            encoder (:meth:`features` of None).
+    """
+
+    finetune_config = FINETUNE
+    encoder_config = MAE
 
     def __init__(self, args: argparse.Namespace) -> None:
         self.args = args
@@ -237,7 +246,8 @@ class Benchmark:
     def features(self, arm: Optional[Arm], splits) -> list:
         """Frozen features of ``arm``'s encoder (None: random init)."""
         if arm is None:
-            model = build_frozen_encoder(Config.fromfile(MAE), None)
+            model = build_frozen_encoder(
+                Config.fromfile(self.encoder_config), None)
         else:
             options, base = self.options(arm)
             model = build_frozen_encoder(model_config(arm.config, options),
@@ -260,7 +270,7 @@ class Benchmark:
             return self.results['arms'][key]
         n = self.args.eval_images
         checkpoint = self.train(arm)['checkpoint'] if arm else None
-        finetune = fine_tune(FINETUNE, checkpoint,
+        finetune = fine_tune(self.finetune_config, checkpoint,
                              osp.join(self.args.work_dir, key, 'finetune'),
                              [*self.args.finetune_options,
                               *finetune_options],
