@@ -56,8 +56,9 @@ def stage_plan(bench: KneeBenchmark) -> Dict[str, float]:
         work = osp.join(bench.args.work_dir, 'plan')
         shutil.rmtree(work, ignore_errors=True)
         one = ['train_cfg.max_epochs=1', 'default_hooks.logger.interval=10']
-        train_resumable(bench.configs.wsd, osp.join(work, 'mae'), one,
-                        label='timing MAE')
+        train_resumable(bench.configs.wsd, osp.join(work, 'mae'),
+                        [*one, 'param_scheduler.0.warmup=0.5'],
+                        label='timing MAE')  # the warm-up within the run
         mae = last_checkpoint(osp.join(work, 'mae'))
         train_resumable(bench.configs.tec, osp.join(work, 'tec'), [
             *one, *schedule(1), f'model.target_generator.checkpoint={mae}'],
