@@ -11,8 +11,8 @@ import matplotlib
 matplotlib.use('Agg')
 import matplotlib.pyplot as plt  # noqa: E402
 
-from .knee_study import (KNEE_GAIN, candidates, decay_epochs, partner,  # noqa
-                         setting_tag)
+from .knee_study import (KNEE_GAIN, KNEE_MODELS, candidates,  # noqa
+                         decay_epochs, partner, setting_tag)
 from .knee_projection import knee_projection
 from .sustainability_report import summarise, two_columns, verdict  # noqa
 
@@ -156,7 +156,7 @@ def plot(results: dict, path: str) -> None:
     if isinstance(results.get('e1'), int):
         ax.axvline(results['e1'], color='grey', ls=':', label='E1')
     ax.set_xscale('log')
-    ax.set_xlabel(f"MAE epochs ({results.get('model', 'vit-tiny-p4')}, "
+    ax.set_xlabel(f"MAE epochs ({results.get('model', KNEE_MODELS[0])}, "
                   '10k images, WSD points)')
     ax.set_ylabel('top-1 on the validation split (%)')
     if ax.lines:
@@ -242,7 +242,7 @@ def write_knee_report(results: dict, out_dir: str) -> str:
              results.get('sweep', {}).items()}
     check = results.get('arms', {}).get('mae12wsd-30k_s0')
     lines = ['# Sustainability at the knee', '',
-             f"Encoder: {results.get('model', 'vit-tiny-p4')} "
+             f"Encoder: {results.get('model', KNEE_MODELS[0])} "
              '(`--knee-model`).', '', *plan_rows(results),
              *curve_rows(results)]
     if check:
