@@ -2,6 +2,8 @@
 decay branch's length, the knee found only where kNN and fine-tuning both
 stop gaining, the fine-tuning length where the ranking stops changing, and
 the projected cost, and a stable run's pid file."""
+import argparse
+import json
 import os
 import subprocess
 import sys
@@ -35,6 +37,21 @@ def test_every_knee_model_has_its_four_configs(model):
 def test_an_unknown_knee_model_is_refused():
     with pytest.raises(ValueError, match="'vit-huge-p4'"):
         knee_configs('vit-huge-p4')
+
+
+@pytest.mark.parametrize('on_disk', [{}, {'model': 'vit-mini-p4'}])
+def test_results_of_another_knee_model_are_refused(tmp_path, on_disk):
+    (tmp_path / 'results.json').write_text(json.dumps(on_disk))
+    args = argparse.Namespace(results=str(tmp_path), knee_model='vit-tiny-p4')
+    if on_disk:  # a json without 'model' is the default encoder's
+        with pytest.raises(SystemExit, match='^error: .* holds the knee '
+                           'study of vit-mini-p4, not of --knee-model '
+                           'vit-tiny-p4$'):
+            knee_study.KneeBenchmark(args)
+    else:
+        assert knee_study.KneeBenchmark(args).results['model'] == \
+            'vit-tiny-p4'
+    assert json.loads((tmp_path / 'results.json').read_text()) == on_disk
 
 
 class FakeBench:

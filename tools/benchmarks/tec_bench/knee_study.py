@@ -102,6 +102,11 @@ class KneeBenchmark(Benchmark):
 
     def __init__(self, args) -> None:
         super().__init__(args)
+        measured = self.results.get('model', KNEE_MODELS[0])
+        if measured != args.knee_model:
+            raise SystemExit(
+                f'error: {self.json} holds the knee study of {measured}, '
+                f'not of --knee-model {args.knee_model}')
         self.configs = knee_configs(args.knee_model)
         self.finetune_config = self.configs.finetune
         self.encoder_config = self.configs.wsd
