@@ -1,12 +1,9 @@
 import os
-import warnings
 
 import pytest
 
-warnings.filterwarnings('ignore', message='pkg_resources is deprecated')
-
-import tec_mm  # noqa: E402,F401
-from tec_test_utils import write_mae_checkpoint  # noqa: E402
+import tec_mm  # noqa: F401
+from tec_test_utils import write_mae_checkpoint
 
 
 @pytest.fixture

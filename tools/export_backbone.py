@@ -20,15 +20,12 @@ CKPT cannot be used, and CKPT is never overwritten.
 """
 import argparse
 import os.path as osp
-import warnings
 
-warnings.filterwarnings('ignore', message='pkg_resources is deprecated')
-
-from mmpretrain.models import VisionTransformer  # noqa: E402
+from mmpretrain.models import VisionTransformer
 
 from tec_mm.engine import (ConfigError, InputError, MissingInput,  # noqa
                            load_checkpoint_file, run_main)
-from tec_mm import (export_backbone, infer_architecture,  # noqa: E402
+from tec_mm import (export_backbone, infer_architecture,
                     read_base_checkpoint, save_backbone)
 
 

@@ -8,15 +8,12 @@ Usage:
 """
 import argparse
 import os.path as osp
-import warnings
 
-warnings.filterwarnings('ignore', message='pkg_resources is deprecated')
+from mmengine.config import Config, ConfigDict
 
-from mmengine.config import Config, ConfigDict  # noqa: E402
-
-import tec_mm  # noqa: E402,F401  (registries)
-from tec_mm.preflight import preflight  # noqa: E402
-from tec_mm.engine import (ConfigError, MissingInput,  # noqa: E402
+import tec_mm  # noqa: F401  (registries)
+from tec_mm.preflight import preflight
+from tec_mm.engine import (ConfigError, MissingInput,
                            add_runner_arguments, build_runner, load_config,
                            mmengine_checkpoints, run_main)
 

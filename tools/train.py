@@ -7,13 +7,10 @@ Usage:
         [--cfg-options KEY=VALUE ...] [--launcher {none,pytorch,slurm,mpi}]
 """
 import argparse
-import warnings
 
-warnings.filterwarnings('ignore', message='pkg_resources is deprecated')
-
-import tec_mm  # noqa: E402,F401  (registries)
-from tec_mm.preflight import preflight  # noqa: E402
-from tec_mm.engine import (add_runner_arguments, build_runner,  # noqa: E402
+import tec_mm  # noqa: F401  (registries)
+from tec_mm.preflight import preflight
+from tec_mm.engine import (add_runner_arguments, build_runner,
                            check_pretrained, check_schedule,
                            fall_back_to_fp32_without_cuda,
                            find_resume_checkpoint, load_config,

@@ -11,12 +11,9 @@ images of its training dataset are shown. TEC_CKPT is a TEC training
 checkpoint; its encoder is exported as by tools/export_backbone.py.
 """
 import argparse
-import warnings
 from typing import List
 
-warnings.filterwarnings('ignore', message='pkg_resources is deprecated')
-
-import matplotlib  # noqa: E402
+import matplotlib
 
 matplotlib.use('Agg')
 import matplotlib.pyplot as plt  # noqa: E402

@@ -4,6 +4,7 @@
 import os
 import re
 import sys
+import warnings
 from typing import Callable, Optional
 
 
@@ -59,14 +60,19 @@ def run_main(main: Callable[[], None]) -> None:
     and exit code 2.
 
     ``--debug`` (taken out of ``sys.argv``) or ``TEC_DEBUG=1`` lets the
-    exception through with its traceback.
+    exception through with its traceback. Within ``main`` the deprecation
+    warning of ``pkg_resources``, which MMEngine 0.10 imports when it reads
+    a config, is not shown; the warning filters are restored after it.
     """
     debug = os.environ.get('TEC_DEBUG', '') not in ('', '0')
     if '--debug' in sys.argv:
         sys.argv.remove('--debug')
         debug = True
     try:
-        main()
+        with warnings.catch_warnings():  # MMEngine 0.10 reading a config
+            warnings.filterwarnings('ignore',
+                                    message='pkg_resources is deprecated')
+            main()
     except Exception as err:
         refusal = find_refusal(err)
         if refusal is None or debug:

@@ -40,9 +40,11 @@ def test_worker_style_message_keeps_its_last_line():
     assert one_line(err) == 'corrupt image a.jpg'
 
 
-def tool(body: str, *args: str) -> subprocess.CompletedProcess:
-    code = ('import sys; from tec_mm.engine import ConfigError, run_main\n'
-            f'def main():\n    {body}\nrun_main(main)')
+def tool(body: str, *args: str,
+         epilogue: str = '') -> subprocess.CompletedProcess:
+    code = ('import sys, warnings\n'
+            'from tec_mm.engine import ConfigError, run_main\n'
+            f'def main():\n    {body}\nrun_main(main)\n{epilogue}')
     return subprocess.run([sys.executable, '-c', code, *args],
                           capture_output=True, text=True)
 
@@ -64,3 +66,14 @@ def test_run_main_prints_one_error_line_and_exits_2():
 def test_run_main_passes_a_normal_run_through(capsys):
     run_main(lambda: print('done'))
     assert capsys.readouterr().out == 'done\n'
+
+
+def test_run_main_hides_only_pkg_resources_deprecation_in_main():
+    res = tool("warnings.warn('pkg_resources is deprecated as an API'); "
+               "warnings.warn('a warning of ours')")
+    assert res.returncode == 0
+    assert 'pkg_resources' not in res.stderr
+    assert 'UserWarning: a warning of ours' in res.stderr
+    # the filters are the caller's again after main
+    res = tool('pass', epilogue="warnings.warn('pkg_resources is deprecated')")
+    assert 'UserWarning: pkg_resources is deprecated' in res.stderr

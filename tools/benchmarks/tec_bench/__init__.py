@@ -2,12 +2,6 @@
 benchmarks' runner, stand-in scenes, frozen encoders of pretraining configs,
 training FLOPs and the attention target's entropy. Not part of the plugin:
 the scripts beside this package (``tools/benchmarks/*.py``) import it."""
-# flake8: noqa: E402
-import warnings
-
-# MMEngine 0.10 imports pkg_resources when it reads a config
-warnings.filterwarnings('ignore', message='pkg_resources is deprecated')
-
 from .fashion_scenes import (ADE20K_INDEX, FASHION_CLASSES, Scene, SceneItem,
                              compose_scene, write_ade20k, write_coco)
 from .frozen_encoder import (build_frozen_encoder, fashion_mnist_features,
