@@ -49,3 +49,12 @@ def test_a_base_checkpoint_is_read_without_the_training_code():
     assert not {m for m in reads
                 if m.startswith(('tec_mm.tec', 'tec_mm.export'))}, reads
     assert 'tec_mm.base_models.tec_format' in imported_modules('tec')
+
+
+def test_tec_chooses_its_masks_by_config_not_by_import():
+    """The paper's parts (tec_mm.tec) name the efficient-training parts in
+    a config (e.g. ``mask_sampler=dict(type='HardMaskSampler', ...)``);
+    they do not import them."""
+    reads = imported_modules('tec')
+    assert not {m for m in reads
+                if m.startswith('tec_mm.efficient_training')}, reads

@@ -3,4 +3,4 @@
 # tec_mm/efficient_training/hard_masks.py for how Kocyigit et al.'s hard
 # positives map onto masked modelling).
 _base_ = ['../demo/tec_vit-tiny-p4_fmnist.py']
-model = dict(mask_candidates=4)
+model = dict(mask_sampler=dict(type='HardMaskSampler', candidates=4))

@@ -10,7 +10,6 @@ from tec_mm.registry import MODELS
 from tec_mm.engine.compile_ready import plain_drop_probs
 from tec_mm.engine.config_keys import check_config_keys
 from tec_mm.engine.refusal import ConfigError
-from tec_mm.efficient_training.hard_masks import hardest_noise
 from .base_targets import BaseTargets
 from .shared_dimensions import fill_base_sizes, fill_dimensions
 
@@ -56,10 +55,12 @@ class TECAlgorithm(BaseSelfSupervisor):
             or a dict of them keyed by base name.
         num_masks (int): Masked views of each image per step, M. Defaults
             to 1.
-        mask_candidates (int): Hard-mask mining: candidate masks drawn per
-            view, of which the one hiding the most of the base's CLS
-            attention is trained on (:mod:`tec_mm.efficient_training.
-            hard_masks`). Defaults to 1 (plain random masks).
+        mask_sampler (dict, optional): Config of the masks' sampler, called
+            with the bases' CLS attention (V*B x N) and the mask ratio for
+            the noise that masks each view (V*B x N), e.g.
+            ``dict(type='HardMaskSampler', candidates=4)``
+            (:mod:`tec_mm.efficient_training.hard_masks`). Defaults to None:
+            uniform random masks drawn by the encoder, as MAE's.
         data_preprocessor (dict, optional): Defaults to
             ``SelfSupDataPreprocessor``.
         init_cfg (dict | list, optional): Initialisation config.
@@ -81,16 +82,15 @@ class TECAlgorithm(BaseSelfSupervisor):
                  head: dict,
                  target_generator: Union[dict, nn.Module],
                  num_masks: int = 1,
-                 mask_candidates: int = 1,
+                 mask_sampler: Optional[dict] = None,
                  data_preprocessor: Optional[dict] = None,
                  init_cfg: Optional[Union[List[dict], dict]] = None) -> None:
-        for key, value in dict(num_masks=num_masks,
-                               mask_candidates=mask_candidates).items():
-            if not isinstance(value, int) or value < 1:
-                raise ConfigError(f'model.{key}={value!r} must be a '
-                                  'positive integer')
+        if not isinstance(num_masks, int) or num_masks < 1:
+            raise ConfigError(f'model.num_masks={num_masks!r} must be a '
+                              'positive integer')
         sections = dict(backbone=backbone, neck=neck, head=head,
-                        target_generator=target_generator)
+                        target_generator=target_generator,
+                        mask_sampler=mask_sampler)
         for section, cfg in sections.items():
             check_config_keys(cfg, f'model.{section}')
         # The bases' weights come from their checkpoints: building them
@@ -114,12 +114,14 @@ class TECAlgorithm(BaseSelfSupervisor):
             head=head,
             data_preprocessor=data_preprocessor,
             init_cfg=init_cfg)
-        self.num_masks, self.mask_candidates = num_masks, mask_candidates
-        if mask_candidates > 1 and not self.head.with_attention:
+        self.num_masks = num_masks
+        self.mask_sampler = None if mask_sampler is None else \
+            MODELS.build(mask_sampler)
+        if mask_sampler is not None and not self.head.with_attention:
             raise ConfigError(
-                f'model.mask_candidates={mask_candidates} scores masks by the '
+                f'model.mask_sampler={mask_sampler!r} scores masks by the '
                 "base's attention, which this model does not use "
-                '(model.head.attention_loss is None); leave it at 1')
+                '(model.head.attention_loss is None); leave it out')
         # object.__setattr__ bypasses nn.Module registration on purpose.
         object.__setattr__(self, 'base_models', bases)
         for module in (self, *bases.values()):
@@ -222,11 +224,11 @@ class TECAlgorithm(BaseSelfSupervisor):
         targets = [{k: v.repeat(views, *[1] * (v.dim() - 1))
                     for k, v in t.items()} for t in targets]
         noise = None
-        if self.mask_candidates > 1:
-            noise = hardest_noise(
+        if self.mask_sampler is not None:
+            noise = self.mask_sampler(
                 torch.cat([t['cls_attention'].unflatten(0, (views, -1))
                            for t in targets], dim=1).flatten(0, 1),
-                self.mask_candidates, self.backbone.mask_ratio)
+                self.backbone.mask_ratio)
         # One backbone pass over the views, view-major: V*B images.
         feats, mask, ids = self.backbone(inputs.repeat(views, 1, 1, 1),
                                          noise=noise)

@@ -54,10 +54,10 @@ def hidden_attention(model, images):
 def test_mined_masks_hide_more_of_the_base_attention(mae_checkpoint):
     images = torch.randn(16, 3, IMG, IMG)
     hidden = []
-    for candidates in (1, 8):
+    for sampler in (None, dict(type='HardMaskSampler', candidates=8)):
         torch.manual_seed(0)
         model = MODELS.build(dict(tiny_tec_cfg(mae_checkpoint[0]),
-                                  num_masks=2, mask_candidates=candidates))
+                                  num_masks=2, mask_sampler=sampler))
         hidden.append(hidden_attention(model, images))
     # a random mask hides 12/16 of the mass on average; the hardest of 8
     # candidates more
@@ -66,6 +66,22 @@ def test_mined_masks_hide_more_of_the_base_attention(mae_checkpoint):
 
 
 def test_mining_needs_the_attention_target(mae_checkpoint):
-    with pytest.raises(ValueError, match='mask_candidates=4 scores masks'):
+    with pytest.raises(ValueError, match="HardMaskSampler.*scores masks"):
         MODELS.build(dict(tiny_tec_cfg(mae_checkpoint[0], attention=False),
-                          mask_candidates=4))
+                          mask_sampler=dict(type='HardMaskSampler',
+                                            candidates=4)))
+
+
+@pytest.mark.parametrize('candidates', [1, 0, 2.0])
+def test_fewer_than_two_candidates_are_refused(candidates):
+    with pytest.raises(ValueError, match=rf'^model\.mask_sampler\.candidates='
+                       rf'{candidates}: draw at least 2'):
+        MODELS.build(dict(type='HardMaskSampler', candidates=candidates))
+
+
+def test_an_unknown_sampler_key_is_refused(mae_checkpoint):
+    with pytest.raises(ValueError, match="model.mask_sampler: unknown key "
+                       "'candidate' for HardMaskSampler"):
+        MODELS.build(dict(tiny_tec_cfg(mae_checkpoint[0]),
+                          mask_sampler=dict(type='HardMaskSampler',
+                                            candidate=4)))
