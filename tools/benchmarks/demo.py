@@ -50,19 +50,17 @@ def epoch_options(epochs: int) -> List[str]:
             f'param_scheduler.1.end={epochs}']
 
 
-def knn_accuracy(config: str, checkpoint: Optional[str],
-                 base_checkpoint: Optional[str] = None) -> float:
+def knn_accuracy(config: str, checkpoint: Optional[str]) -> float:
     """kNN top-1 (%) of a config's encoder on Fashion-MNIST's test split.
 
     Args:
         config (str): The pretraining config.
         checkpoint (str, optional): Its checkpoint; None for random init.
-        base_checkpoint (str, optional): The base of a TEC config.
     """
     cfg = Config.fromfile(config)
     bank = cfg.train_dataloader.dataset.get('indices')
     (train_x, train_y), (test_x, test_y) = frozen_features(
-        cfg, checkpoint, base_checkpoint, train_images=bank)
+        cfg, checkpoint, train_images=bank)
     pred = knn_predict(train_x, train_y, test_x, num_classes=10)
     return top1(pred, test_y)
 
@@ -96,7 +94,7 @@ def main() -> None:
         ('MAE base (MMPretrain MAE)', f'{mae_time / 60:.1f} min',
          knn_accuracy(MAE_CONFIG, base)),
         ('TEC from the MAE base', f'{tec_time / 60:.1f} min',
-         knn_accuracy(TEC_CONFIG, last_checkpoint(tec_dir), base)),
+         knn_accuracy(TEC_CONFIG, last_checkpoint(tec_dir))),
     ]
     epochs = Config.fromfile(TEC_CONFIG).train_cfg.max_epochs
     table = [

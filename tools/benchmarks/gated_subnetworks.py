@@ -40,8 +40,8 @@ from mmengine.config import Config
 from mmengine.runner import Runner
 from mmpretrain.models import VisionTransformer
 
-from tec_bench import (build_frozen_encoder, fashion_mnist_features, fine_tune,
-                       last_checkpoint, run_tool)
+from tec_bench import (build_pretraining_model, fashion_mnist_features,
+                       fine_tune, last_checkpoint, run_tool)
 from tec_bench.sustainability_arms import (DATA_ROOT, FINETUNE, ROOT,
                                            Benchmark, mae, schedule)
 from tec_mm import GatedViT, block_macs, export_backbone, load_checkpoint_file
@@ -160,7 +160,7 @@ def measure(args: argparse.Namespace, target: float) -> dict:
             args.finetune_options, f'fine-tuning {name} t_d={target}',
             export)
     cfg = gated_config(target)
-    model = build_frozen_encoder(cfg, checkpoint)
+    model = build_pretraining_model(cfg, checkpoint)
     n = args.eval_images
     for name, gating in (('dense', False), ('gated', True)):
         model.backbone.set_gating(gating)
@@ -257,7 +257,7 @@ def main() -> None:
     arm = mae(args.epochs, 0)
     results['dense_only'] = reference.measure(arm, arm.key, arm.label)
     if args.retime:
-        images = timing_batch(args.timing_images, build_frozen_encoder(
+        images = timing_batch(args.timing_images, build_pretraining_model(
             gated_config(0.5), None).data_preprocessor)
         for key, record in results.items():
             if key.startswith('td'):

@@ -29,7 +29,7 @@ import os.path as osp
 import re
 from typing import List, Optional, Tuple
 
-from tec_bench import build_frozen_encoder, fashion_mnist_features, fine_tune
+from tec_bench import exported_encoder, fashion_mnist_features, fine_tune
 from tec_bench.sustainability_arms import (BUDGET, DATA_ROOT, FINETUNE, MAE,
                                            ROOT, SWEEP, TEC, Arm, Benchmark,
                                            mae, model_config)
@@ -80,11 +80,10 @@ def measure(bench: Benchmark, arm: Arm) -> dict:
     checkpoints = sorted(glob.glob(osp.join(work_dir, 'epoch_*.pth')),
                          key=epoch_number)
     end = osp.getmtime(checkpoints[-1])
-    options, base = bench.options(arm)
-    cfg, n = model_config(arm.config, options), bench.args.eval_images
-    curve = []
+    cfg = model_config(arm.config, bench.options(arm)[0])
+    n, curve = bench.args.eval_images, []
     for path in checkpoints:
-        model = build_frozen_encoder(cfg, path, base)
+        model = exported_encoder(cfg, path)
         (tr_x, tr_y), (te_x, te_y) = [
             fashion_mnist_features(model, DATA_ROOT, split, n)
             for split in ('train', 'test')

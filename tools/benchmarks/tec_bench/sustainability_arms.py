@@ -12,7 +12,7 @@ from typing import Dict, List, Optional, Sequence, Tuple
 from mmengine.config import Config, DictAction
 
 from tec_mm.evaluation import knn_predict, linear_probe, top1
-from .frozen_encoder import build_frozen_encoder, fashion_mnist_features
+from .frozen_encoder import exported_encoder, fashion_mnist_features
 from .runs import ROOT, fine_tune, last_checkpoint, train_resumable
 from .training_flops import training_flops_per_image
 
@@ -246,12 +246,12 @@ class Benchmark:
     def features(self, arm: Optional[Arm], splits) -> list:
         """Frozen features of ``arm``'s encoder (None: random init)."""
         if arm is None:
-            model = build_frozen_encoder(
-                Config.fromfile(self.encoder_config), None)
+            model = exported_encoder(Config.fromfile(self.encoder_config),
+                                     None)
         else:
-            options, base = self.options(arm)
-            model = build_frozen_encoder(model_config(arm.config, options),
-                                         self.train(arm)['checkpoint'], base)
+            model = exported_encoder(
+                model_config(arm.config, self.options(arm)[0]),
+                self.train(arm)['checkpoint'])
         return [fashion_mnist_features(model, DATA_ROOT, split, indices)
                 for split, indices in splits]
 

@@ -6,7 +6,7 @@ import torch
 from mmengine.runner import Runner
 
 from tec_mm.datasets import DEBIAN_FASHION_MNIST
-from .frozen_encoder import build_frozen_encoder
+from .frozen_encoder import build_pretraining_model
 from .sustainability_arms import model_config
 
 
@@ -53,7 +53,7 @@ def base_target_entropy(tec_config: str, checkpoint: str,
                      pipeline=[dict(type='PackInputs')])))
     logits = {}  # by K: the base's forward does not depend on tau
     for k in top_ks:
-        model = build_frozen_encoder(
+        model = build_pretraining_model(
             model_config(tec_config, [f'model.target_generator.top_k={k}']),
             None, checkpoint)
         images = model.data_preprocessor(next(iter(loader)))['inputs']

@@ -5,7 +5,7 @@ import torch
 from mmengine.config import Config
 from torch.utils.flop_counter import FlopCounterMode
 
-from .frozen_encoder import build_frozen_encoder
+from .frozen_encoder import build_pretraining_model
 
 
 def training_flops_per_image(cfg: Config,
@@ -27,7 +27,7 @@ def training_flops_per_image(cfg: Config,
     Returns:
         float: FLOPs per image.
     """
-    model = build_frozen_encoder(cfg, None, base_checkpoint).train()
+    model = build_pretraining_model(cfg, None, base_checkpoint).train()
     backbone = cfg.model.backbone
     size = backbone.img_size
     channels = backbone.get('in_channels',
