@@ -1,8 +1,9 @@
 # The ADE20K UperNet benchmark config on the Fashion-MNIST scene stand-in:
-# the demo's tiny ViT (blocks 2/3/4/6 of 6 into the pyramid), 64 x 64 grey
-# scenes in ADE20K's layout read by MMSeg's ADE20KDataset (150 classes; the
-# scenes use 11, see tec_mm/datasets/fashion_scenes.py), 400 iterations of
-# batch 16 on CPU, mIoU with MMSeg's IoUMetric. Backbone: the demo's TEC
+# the demo's tiny ViT as MMSeg's MAE backbone (blocks 2/3/4/6 of 6 into the
+# pyramid), 64 x 64 grey scenes in ADE20K's layout read by MMSeg's
+# ADE20KDataset (150 classes; the scenes use 11, see
+# tools/benchmarks/tec_bench/fashion_scenes.py), 400 iterations of batch 16
+# on CPU, mIoU with MMSeg's IoUMetric. Backbone: the demo's TEC
 # model exported by tools/export_backbone.py; random init with
 # --cfg-options model.backbone.init_cfg=None.
 #   python tools/benchmarks/make_standin_datasets.py data/standin
@@ -23,25 +24,20 @@ data_preprocessor = dict(
     size=crop_size)
 model = dict(
     data_preprocessor=data_preprocessor,
-    backbone=dict(
-        arch=dict(  # the demo's tiny_arch, replacing arch='base'
-            _delete_=True,
-            embed_dims=96,
-            num_layers=6,
-            num_heads=4,
-            feedforward_channels=384),
-        img_size=crop_size[0],
+    backbone=dict(  # the demo's tiny_arch
+        img_size=crop_size,
         patch_size={{_base_.patch_size}},
         in_channels={{_base_.in_channels}},
+        embed_dims={{_base_.tiny_arch.embed_dims}},
+        num_layers={{_base_.tiny_arch.num_layers}},
+        num_heads={{_base_.tiny_arch.num_heads}},
+        mlp_ratio=4,
         out_indices=(1, 2, 3, 5),
         drop_path_rate=0.0,
         init_cfg=dict(checkpoint=pretrained)),
-    # 4 x 4 patches give a stride-4 map: rescale to strides 4, 8, 16, 32
-    # as the benchmark's x4 x2 x1 x0.5 does for 16 x 16 patches.
-    neck=dict(
-        in_channels=[width] * 4,
-        out_channels=width,
-        scales=[1, 0.5, 0.25, 0.125]),
+    # 4 x 4 patches give a stride-4 map: rescale to strides 2, 4, 8, 16
+    # (the benchmark's x4 x2 x1 x0.5 of a stride-16 map would need x8).
+    neck=dict(embed_dim=width, rescales=[2, 1, 0.5, 0.25]),
     decode_head=dict(
         in_channels=[width] * 4, channels=64, pool_scales=(1, 2, 4)),
     auxiliary_head=dict(in_channels=width, channels=32),
@@ -92,8 +88,9 @@ optim_wrapper = dict(
     type='OptimWrapper',
     optimizer=dict(
         type='AdamW', lr=1e-3, betas=(0.9, 0.999), weight_decay=0.05),
-    constructor='tec_mm.LayerDecayOptimWrapperConstructor',
-    paramwise_cfg={{_base_.optim_wrapper.paramwise_cfg}})
+    constructor='LayerDecayOptimizerConstructor',
+    paramwise_cfg=dict(
+        num_layers={{_base_.tiny_arch.num_layers}}, layer_decay_rate=0.65))
 param_scheduler = [
     dict(
         type='LinearLR',
