@@ -11,6 +11,8 @@ from mmengine.registry import init_default_scope
 from mmpretrain.models import VisionTransformer
 
 from tec_mm import TECViT, export_backbone
+from tec_mm.downstream.export_loading import load_export
+from tec_mm.downstream.mmseg_mae import RECIPE_KEYS
 from tec_mm.registry import MODELS
 from tec_test_utils import write_mmpretrain_checkpoint
 
@@ -247,8 +249,14 @@ def test_the_ade20k_backbone_misses_only_what_the_recipe_creates():
     encoder = TECViT(arch='b', img_size=224)
     state = {f'backbone.{k}': v for k, v in encoder.state_dict().items()}
     exported, _ = export_backbone(state)
-    created, left = backbone.check_keys(exported, 'export')
-    assert len(created) == 12 * 4 and left == ['ln1.weight', 'ln1.bias']
+    exported = backbone.resize_abs_pos_embed(exported)  # 14 x 14 -> 32 x 32
+    report = load_export(backbone, exported, 'export', RECIPE_KEYS, ('ln1.', ))
+    # cls token, position, the patch conv's 2 and 12 per block: 148 of the
+    # export's 150, the final norm's 2 left out; 4 per block created
+    assert report == (
+        'CheckedMAE: loaded 148 tensors from export; 48 created by the recipe '
+        "(['attn.relative_position_bias_table', 'attn.relative_position_"
+        "index', 'gamma_1', 'gamma_2']), left out ['ln1.bias', 'ln1.weight']")
 
 
 def test_sustainability_arms_differ_only_where_they_should():

@@ -7,7 +7,7 @@ from mmengine.registry import init_default_scope
 from mmpretrain.models import VisionTransformer
 from mmseg.registry import MODELS
 
-import tec_mm.downstream.mmseg_mae  # noqa: F401  (registers CheckedMAE)
+from tec_mm.downstream import mmseg_mae  # registers CheckedMAE
 from tec_mm import save_backbone
 
 ARCH = dict(embed_dims=24, num_layers=3, num_heads=2, feedforward_channels=96)
@@ -55,7 +55,7 @@ def test_the_report_names_what_the_recipe_creates(tmp_path, monkeypatch):
     path = str(tmp_path / 'backbone.pth')
     save_backbone(vit().state_dict(), path)
     logged = []
-    monkeypatch.setattr(tec_mm.downstream.mmseg_mae, 'print_log',
+    monkeypatch.setattr(mmseg_mae, 'print_log',
                         lambda msg, **kwargs: logged.append(msg))
     checked_mae(path, img=64)  # 8 x 8 -> 16 x 16 position grid
     log = '\n'.join(logged)
@@ -74,7 +74,7 @@ def test_the_report_names_what_the_recipe_creates(tmp_path, monkeypatch):
       if not k.startswith('layers.1.')},
      r"missing or unexpected: \['layers.1.attn.proj.bias'"),
     (vit(arch=dict(feedforward_channels=48)).state_dict(),
-     r"size: \['layers.0.ffn.layers.0.0.weight \(48, 24\) vs \(96, 24\)"),
+     r"CheckedMAE: \['layers.0.ffn.layers.0.0.weight \(48, 24\) vs \(96, 24\)"),
 ])
 def test_an_encoder_that_does_not_fit_is_refused(tmp_path, state, message):
     path = str(tmp_path / 'backbone.pth')
