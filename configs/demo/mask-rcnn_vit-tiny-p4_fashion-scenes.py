@@ -1,5 +1,7 @@
 # The COCO Mask R-CNN benchmark config on the Fashion-MNIST scene stand-in:
-# the demo's tiny ViT and the simple feature pyramid from its last block,
+# the demo's tiny ViT as ViTDet's backbone (4 x 4-patch windows, global
+# attention in blocks 3 and 6) and the simple feature pyramid from its last
+# block,
 # 64 x 64 grey scenes in COCO's layout read by MMDet's CocoDataset (the 10
 # Fashion-MNIST classes), 400 iterations of
 # batch 8 on CPU, COCO bbox and segm mAP with MMDet's
@@ -26,16 +28,17 @@ model = dict(
         bgr_to_rgb=False,
         batch_augments=None),
     backbone=dict(
-        arch=dict(  # the demo's tiny_arch, replacing arch='base'
+        arch=dict(  # the demo's tiny_arch, global attention in blocks 3/6
             _delete_=True,
-            embed_dims=96,
-            num_layers=6,
-            num_heads=4,
-            feedforward_channels=384),
+            embed_dims={{_base_.tiny_arch.embed_dims}},
+            num_layers={{_base_.tiny_arch.num_layers}},
+            num_heads={{_base_.tiny_arch.num_heads}},
+            feedforward_channels={{_base_.tiny_arch.feedforward_channels}},
+            global_attn_indexes=[2, 5]),
         img_size=64,
         patch_size={{_base_.patch_size}},
         in_channels={{_base_.in_channels}},
-        out_indices=(5, ),
+        window_size=4,  # 16 windows of the 16 x 16 grid
         drop_path_rate=0.0,
         init_cfg=dict(checkpoint=pretrained)),
     # 4 x 4 patches give a stride-4 map: rescale to strides 4, 8, 16, 32

@@ -55,12 +55,12 @@ def expected_lr(depth):
 def test_depths_inside_an_mmdet_model():
     lrs = groups(build_model(DET))
     assert lrs['backbone.patch_embed.projection.weight'][0] == DECAY**7
-    assert lrs['backbone.cls_token'][0] == expected_lr(0)
-    for i in range(DEPTH):
-        lr, _ = lrs[f'backbone.layers.{i}.attn.qkv.weight']
-        assert lr == pytest.approx(expected_lr(i + 1))
+    assert lrs['backbone.pos_embed'][0] == expected_lr(0)
+    for i in range(DEPTH):  # ViTDet's backbone: its relative positions too
+        for name in ('attn.qkv.weight', 'attn.rel_pos_h'):
+            lr, _ = lrs[f'backbone.layers.{i}.{name}']
+            assert lr == pytest.approx(expected_lr(i + 1))
     assert lrs['backbone.layers.5.attn.qkv.weight'][0] == 0.5  # last block
-    assert lrs['backbone.ln1.weight'][0] == LR
     neck = [lr for name, (lr, _) in lrs.items() if name.startswith('neck.')]
     assert neck and set(neck) == {LR}
     assert lrs['roi_head.bbox_head.fc_cls.weight'] == (LR, 0.05)

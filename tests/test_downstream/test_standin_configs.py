@@ -88,12 +88,12 @@ def first_and_last_loss(work_dir):
 
 
 def loaded(config: str, backbone: str) -> str:
-    """The log line of the backbone's pretrained weights: tec_mm's
-    CheckedMAE in MMSeg's MAE recipe (76 tensors of the tiny ViT: all but
-    the final norm), MMEngine's Pretrained init in MMDet's."""
+    """The log line of the backbone's pretrained weights, of the export's
+    78 tensors: MMSeg's MAE leaves out the final norm, ViTDet's backbone
+    the final norm and the CLS token."""
     if config == SEG:
         return f'CheckedMAE: loaded 76 tensors from {backbone}'
-    return f'load backbone. in model from: {backbone}'
+    return f'ViTDetBackbone: loaded 75 tensors from {backbone}'
 
 
 @pytest.mark.parametrize('config,metrics,test_args', [
