@@ -85,13 +85,13 @@ PARAMETERS = {
     1039296,
     'configs/efficient_training/tec_vit-tiny-p4_fmnist_progressive.py':
     1039296,
-    'configs/efficient_training/tec_vitb_mae_4-masks.py':
+    'configs/efficient_training/tec_vit-base-p16_from-mae_4-masks_8xb128-amp-coslr-300e_in1k.py':
     118493440,
-    'configs/efficient_training/tec_vitb_mae_cyclic-lr.py':
+    'configs/efficient_training/tec_vit-base-p16_from-mae_8xb512-amp-cycliclr-300e_in1k.py':
     118493440,
-    'configs/efficient_training/tec_vitb_mae_hard-masks.py':
+    'configs/efficient_training/tec_vit-base-p16_from-mae_hard-masks_8xb512-amp-coslr-300e_in1k.py':
     118493440,
-    'configs/efficient_training/tec_vitb_mae_progressive.py':
+    'configs/efficient_training/tec_vit-base-p16_from-mae_progressive_8xb512-amp-coslr-300e_in1k.py':
     118493440,
     'configs/gated_subnetworks/mae_vit-tiny-p4_fmnist-30k_gated.py':
     788368 + 15768,
@@ -101,7 +101,7 @@ PARAMETERS = {
     'configs/gated_subnetworks/tec_vit-tiny-p4_fmnist_gated.py':
     1039296 + 15768,
     # + 12 blocks x (768*192 + 192 + 192*(12 + 8) + 20)
-    'configs/gated_subnetworks/tec_vitb_mae_gated.py':
+    'configs/gated_subnetworks/tec_vit-base-p16_from-mae_gated_8xb512-amp-coslr-300e_in1k.py':
     118493440 + 1818096,
     'configs/gated_subnetworks/vit-tiny-p4_fmnist-60k_gated_finetune.py':
     678730 + 15768,
