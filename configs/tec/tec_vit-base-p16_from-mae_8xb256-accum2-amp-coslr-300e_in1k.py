@@ -1,7 +1,8 @@
 # Paper row: TEC ViT-B/16 from the MAE ViT-B base, 300 epochs, as the
 # official run batches it: 8 GPUs x 256 images x 2 accumulation steps = 4096
 # per update (the lr and schedule of ..._8xb512-amp-coslr-300e_in1k.py; the
-# schedule counts updates per epoch). Half the activation memory of 512 per
+# schedule is in epochs, whatever the steps per epoch). Half the activation
+# memory of 512 per
 # GPU (docs/pretraining.md, "Memory"); expect 84.7 top-1 as that config.
 #   tools/dist_train.sh THIS_CONFIG 8 \
 #       --cfg-options model.target_generator.checkpoint=mae_pretrain_vit_base.pth
