@@ -253,14 +253,20 @@ def test_full_size_downstream_takes_the_export_exactly(path, global_pool):
     assert set(exported) == set(backbone.state_dict())
 
 
-def test_the_ade20k_backbone_misses_only_what_the_recipe_creates():
-    cfg = Config.fromfile(osp.join(ROOT, UPERNET))
+def backbone_and_export(config: str) -> tuple:
+    """The backbone of a full-size downstream config and the export of a
+    TEC ViT-B/16 encoder."""
+    cfg = Config.fromfile(osp.join(ROOT, config))
     init_default_scope(cfg.default_scope)
     cfg.model.backbone.init_cfg = None
     backbone = MODELS.build(cfg.model).backbone
     encoder = TECViT(arch='b', img_size=224)
     state = {f'backbone.{k}': v for k, v in encoder.state_dict().items()}
-    exported, _ = export_backbone(state)
+    return backbone, export_backbone(state)[0]
+
+
+def test_the_ade20k_backbone_misses_only_what_the_recipe_creates():
+    backbone, exported = backbone_and_export(UPERNET)
     exported = backbone.resize_abs_pos_embed(exported)  # 14 x 14 -> 32 x 32
     report = load_export(backbone, exported, 'export', RECIPE_KEYS, ('ln1.', ))
     # cls token, position, the patch conv's 2 and 12 per block: 148 of the
@@ -272,13 +278,7 @@ def test_the_ade20k_backbone_misses_only_what_the_recipe_creates():
 
 
 def test_the_coco_backbone_misses_only_what_the_recipe_creates():
-    cfg = Config.fromfile(osp.join(ROOT, MASK_RCNN))
-    init_default_scope(cfg.default_scope)
-    cfg.model.backbone.init_cfg = None
-    backbone = MODELS.build(cfg.model).backbone
-    encoder = TECViT(arch='b', img_size=224)
-    state = {f'backbone.{k}': v for k, v in encoder.state_dict().items()}
-    exported, _ = export_backbone(state)
+    backbone, exported = backbone_and_export(MASK_RCNN)
     report = load_export(backbone, grid_position(exported), 'export',
                          VITDET_CREATED, VITDET_UNUSED)
     # position, the patch conv's 2 and 12 per block: 147 of the export's

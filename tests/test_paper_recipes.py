@@ -3,7 +3,8 @@
 The table below is written from the official TEC repository (sail-sg/TEC
 at 6812abb: the README's pretraining and fine-tuning commands and its
 results table; ``models_tec_vit.py`` for the ViT-L decoder width) and the
-paper. A config that drifts from it fails here.
+paper; docs/pretraining.md ("Where the values come from") gives the file
+and line of each. A config that drifts from it fails here.
 """
 import os.path as osp
 
@@ -175,8 +176,9 @@ def test_finetuning_config_is_the_official_run(path):
     TEC.format('large', 'mae', '8xb512', 300)
 ])
 def test_official_model_builds_and_runs(path, tmp_path):
-    """The widths the official model has (ViT-L: decoders and the adapter's
-    groups 768 wide, the adapter's MLP hidden 3072) on a built model."""
+    """The widths the official model has (ViT-L: decoders 768 wide, the
+    adapter's MLP 1024 -> 3072, models_tec_vit.py:265, 491) on a built
+    model."""
     row = PRETRAIN[path]
     cfg = load(path)
     init_default_scope(cfg.default_scope)

@@ -1,7 +1,7 @@
 """An exported encoder loaded into a downstream backbone of another layout
 (MMSeg's MAE, ViTDet's windowed ViT) with every key checked: only what the
 recipe creates may be missing, only what it does not use may be left."""
-from typing import Dict, Sequence
+from typing import Dict, Optional, Sequence
 
 import torch
 from torch import nn
@@ -10,6 +10,15 @@ from tec_mm.engine import InputError, load_checkpoint_file
 
 PREFIX = 'backbone.'
 StateDict = Dict[str, torch.Tensor]
+
+
+def pretrained_path(backbone: nn.Module) -> Optional[str]:
+    """The checkpoint of ``backbone``'s ``Pretrained`` ``init_cfg``; None
+    without one."""
+    init_cfg = getattr(backbone, 'init_cfg', None)
+    if isinstance(init_cfg, dict) and init_cfg.get('type') == 'Pretrained':
+        return init_cfg['checkpoint']
+    return None
 
 
 def read_export(path: str) -> StateDict:

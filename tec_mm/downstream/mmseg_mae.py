@@ -13,7 +13,7 @@ from mmengine.logging import print_log
 from mmseg.models.backbones import MAE
 from mmseg.registry import MODELS
 
-from .export_loading import load_export, read_export
+from .export_loading import load_export, pretrained_path, read_export
 
 # What MMSeg's MAE recipe creates that a pretrained ViT does not hold, per
 # block: layer scale and the relative position bias (and its index).
@@ -45,13 +45,11 @@ class CheckedMAE(MAE):
 
     def init_weights(self) -> None:
         """Load the export, or initialise as MMSeg's MAE without one."""
-        init_cfg = self.init_cfg
-        if not (isinstance(init_cfg, dict) and
-                init_cfg.get('type') == 'Pretrained'):
+        path = pretrained_path(self)
+        if path is None:
             super().init_weights()
             return
-        path = init_cfg['checkpoint']
         state = self.resize_abs_pos_embed(read_export(path))
-        print_log(load_export(self, state, path, RECIPE_KEYS,
-                              () if self.final_norm else ('ln1.', )),
+        unused = () if self.final_norm else ('ln1.', )
+        print_log(load_export(self, state, path, RECIPE_KEYS, unused),
                   logger='current')

@@ -14,7 +14,8 @@ from mmpretrain.models import ViTSAM
 
 from tec_mm.engine import InputError
 from tec_mm.registry import MODELS
-from .export_loading import StateDict, load_export, read_export
+from .export_loading import (StateDict, load_export, pretrained_path,
+                             read_export)
 
 # What the recipe creates that a plain ViT does not hold: per block, the
 # relative positions along rows and columns (zero at the start).
@@ -58,12 +59,10 @@ class ViTDetBackbone(ViTSAM):
 
     def init_weights(self) -> None:
         """Load the export, or initialise as ``ViTSAM`` without one."""
-        init_cfg = self.init_cfg
-        if not (isinstance(init_cfg, dict) and
-                init_cfg.get('type') == 'Pretrained'):
+        path = pretrained_path(self)
+        if path is None:
             super().init_weights()
             return
-        path = init_cfg['checkpoint']
         state = grid_position(read_export(path))
         print_log(load_export(self, state, path, CREATED, UNUSED),
                   logger='current')
