@@ -9,7 +9,10 @@
 # every key checked: the recipe's relative position bias and layer scale
 # start as MMSeg's, anything else missing is refused), and AMP is set on the
 # optimizer wrapper (the recipe's `fp16=` key is not read by MMEngine's
-# runner). mIoU single-scale (sliding window); multi-scale with
+# runner), and multi-scale testing at 1, 1.25, 1.5 and 1.75 x the test
+# scale (2048, 512), not ADE20K's 0.5-1.75 x the image: MMSeg's MAE
+# backbone takes 512 x 512 crops only (its relative position bias is for
+# that grid). mIoU single-scale (sliding window); multi-scale with
 # `python tools/test.py THIS_CONFIG CKPT --tta`.
 # Export the pretrained encoder first:
 #   python tools/export_backbone.py WORK_DIR/epoch_N.pth WORK_DIR/backbone.pth
@@ -29,3 +32,22 @@ model = dict(
         type='CheckedMAE',
         init_cfg=dict(type='Pretrained', checkpoint=pretrained)))
 optim_wrapper = dict(type='AmpOptimWrapper', loss_scale='dynamic')
+
+img_ratios = [1.0, 1.25, 1.5, 1.75]
+tta_pipeline = [
+    dict(type='LoadImageFromFile', backend_args=None),
+    dict(
+        type='TestTimeAug',
+        transforms=[[
+            dict(
+                type='Resize',
+                scale=(int(2048 * r), int(512 * r)),
+                keep_ratio=True) for r in img_ratios
+        ],
+                    [
+                        dict(
+                            type='RandomFlip', prob=p,
+                            direction='horizontal') for p in (0., 1.)
+                    ], [dict(type='LoadAnnotations')],
+                    [dict(type='PackSegInputs')]])
+]

@@ -41,7 +41,7 @@ model = dict(
     decode_head=dict(
         in_channels=[width] * 4, channels=64, pool_scales=(1, 2, 4)),
     auxiliary_head=dict(in_channels=width, channels=32),
-    test_cfg=dict(_delete_=True, mode='whole'))
+    test_cfg=dict(crop_size=crop_size, stride=(43, 43)))
 
 train_pipeline = [
     {{_base_.load_grey}},
@@ -60,7 +60,7 @@ tta_pipeline = [
         type='TestTimeAug',
         transforms=[[
             dict(type='Resize', scale_factor=r, keep_ratio=True)
-            for r in (0.75, 1.0, 1.25)
+            for r in (1.0, 1.25, 1.5)  # crops of 64 x 64, as the backbone's
         ],
                     [
                         dict(type='RandomFlip', prob=p,
