@@ -13,14 +13,15 @@ from .precision import (cpu_bf16_autocast, fall_back_to_fp32_without_cuda,
                         use_amp)
 from .random_state_hook import RandomStateHook
 from .refusal import (ConfigError, InputError, MissingInput, NonFiniteLoss,
-                      Refusal, run_main)
+                      Refusal, quiet_config_reading, run_main)
 from .resume_checkpoint import find_resume_checkpoint, is_complete_checkpoint
 from .safe_checkpoint_hook import SafeCheckpointHook
 from .schedule_check import check_schedule
 
 __all__ = [
     'ConfigError', 'InputError', 'MissingInput', 'NonFiniteLoss', 'Refusal',
-    'run_main', 'AtomicLocalBackend', 'replaced_on_success',
+    'run_main', 'quiet_config_reading', 'AtomicLocalBackend',
+    'replaced_on_success',
     'BF16OptimWrapper', 'CompileReadyHook', 'cpu_bf16_autocast',
     'NonFiniteLossHook', 'SafeCheckpointHook',
     'RandomStateHook', 'SAFE_CHECKPOINT_GLOBALS',

@@ -1,11 +1,12 @@
 """Refusals: inputs tec_mm will not use. The tools print them as one
 ``error: <message>`` line and exit with code 2 (``--debug`` or
 ``TEC_DEBUG=1`` shows the traceback instead)."""
+import contextlib
 import os
 import re
 import sys
 import warnings
-from typing import Callable, Optional
+from typing import Callable, Iterator, Optional
 
 
 class Refusal(Exception):
@@ -55,23 +56,31 @@ def one_line(refusal: Refusal) -> str:
         type(refusal).__name__
 
 
+@contextlib.contextmanager
+def quiet_config_reading() -> Iterator[None]:
+    """Within it the deprecation warning of ``pkg_resources``, which
+    MMEngine 0.10 imports when it reads a config, is not shown; the warning
+    filters are restored after it."""
+    with warnings.catch_warnings():
+        warnings.filterwarnings('ignore',
+                                message='pkg_resources is deprecated')
+        yield
+
+
 def run_main(main: Callable[[], None]) -> None:
     """Run a tool's ``main``; a refusal ends it with one ``error:`` line
     and exit code 2.
 
     ``--debug`` (taken out of ``sys.argv``) or ``TEC_DEBUG=1`` lets the
-    exception through with its traceback. Within ``main`` the deprecation
-    warning of ``pkg_resources``, which MMEngine 0.10 imports when it reads
-    a config, is not shown; the warning filters are restored after it.
+    exception through with its traceback. ``main`` runs in
+    :func:`quiet_config_reading`.
     """
     debug = os.environ.get('TEC_DEBUG', '') not in ('', '0')
     if '--debug' in sys.argv:
         sys.argv.remove('--debug')
         debug = True
     try:
-        with warnings.catch_warnings():  # MMEngine 0.10 reading a config
-            warnings.filterwarnings('ignore',
-                                    message='pkg_resources is deprecated')
+        with quiet_config_reading():
             main()
     except Exception as err:
         refusal = find_refusal(err)

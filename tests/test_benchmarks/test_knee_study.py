@@ -54,6 +54,11 @@ def test_results_of_another_knee_model_are_refused(tmp_path, on_disk):
     assert json.loads((tmp_path / 'results.json').read_text()) == on_disk
 
 
+def test_a_new_study_of_any_model_starts(tmp_path):
+    args = argparse.Namespace(results=str(tmp_path), knee_model='vit-mini-p4')
+    assert knee_study.KneeBenchmark(args).results['model'] == 'vit-mini-p4'
+
+
 class FakeBench:
     """Curve points from a table: epochs -> (kNN, fine-tuning top-1)."""
 

@@ -11,16 +11,18 @@ from typing import Dict, List, Optional, Sequence, Tuple
 
 from mmengine.config import Config, DictAction
 
+from tec_mm.engine import quiet_config_reading
 from tec_mm.evaluation import knn_predict, linear_probe, top1
 from .frozen_encoder import exported_encoder, fashion_mnist_features
 from .runs import ROOT, fine_tune, last_checkpoint, train_resumable
 from .training_flops import training_flops_per_image
 
 CONFIGS = osp.join(ROOT, 'configs/sustainability')
-BUDGET = Config.fromfile(osp.join(ROOT,
-                                  'configs/_base_/sustainability_budget.py'))
 MAE = osp.join(CONFIGS, 'mae_vit-tiny-p4_fmnist-30k.py')
-DATA_ROOT = Config.fromfile(MAE).data_root
+with quiet_config_reading():  # read on import, outside the tools' run_main
+    BUDGET = Config.fromfile(
+        osp.join(ROOT, 'configs/_base_/sustainability_budget.py'))
+    DATA_ROOT = Config.fromfile(MAE).data_root
 TEC = osp.join(CONFIGS, 'tec_vit-tiny-p4_fmnist-30k.py')
 FINETUNE = osp.join(CONFIGS, 'vit-tiny-p4_fmnist-60k_finetune.py')
 VARIANTS = {  # name: (config, options); the base's path fills {base}
