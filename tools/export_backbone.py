@@ -52,11 +52,7 @@ def plain_vit(state: dict, path: str, global_pool: bool) -> VisionTransformer:
     """
     arch = infer_architecture(read_base_checkpoint(state), dict(num_heads=1))
     return VisionTransformer(
-        arch=arch.arch_dict(),
-        img_size=arch.grid[0] * arch.patch_size,
-        patch_size=arch.patch_size,
-        in_channels=arch.in_channels,
-        qkv_bias=arch.qkv_bias,
+        **arch.plain_vit_kwargs(),
         final_norm=not global_pool,
         out_type='avg_featmap' if global_pool else 'cls_token')
 

@@ -58,6 +58,14 @@ class BaseArchitecture:
             num_heads=self.num_heads,
             feedforward_channels=self.feedforward_channels)
 
+    def plain_vit_kwargs(self) -> dict:
+        """The arguments of MMPretrain's ``VisionTransformer`` with exactly
+        these weights, at the checkpoint's own grid."""
+        return dict(arch=self.arch_dict(),
+                    img_size=self.grid[0] * self.patch_size,
+                    patch_size=self.patch_size, in_channels=self.in_channels,
+                    qkv_bias=self.qkv_bias)
+
 
 def _config_arch(arch: Union[str, dict, None]) -> dict:
     """The dims a config asks for (empty when it leaves them to the file)."""

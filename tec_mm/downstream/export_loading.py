@@ -7,8 +7,8 @@ import torch
 from torch import nn
 
 from tec_mm.engine import InputError, load_checkpoint_file
+from tec_mm.export import BACKBONE
 
-PREFIX = 'backbone.'
 StateDict = Dict[str, torch.Tensor]
 
 
@@ -33,7 +33,7 @@ def read_export(path: str) -> StateDict:
         raise InputError(f'{path}: not an MMEngine checkpoint (no '
                          '"state_dict"); export the encoder with '
                          'tools/export_backbone.py')
-    return {k[len(PREFIX):] if k.startswith(PREFIX) else k: v
+    return {k[len(BACKBONE):] if k.startswith(BACKBONE) else k: v
             for k, v in checkpoint['state_dict'].items()}
 
 

@@ -10,7 +10,8 @@ from .warmup_stable_decay_lr import (WarmupStableDecayLR,
                                      WarmupStableDecayParamScheduler)
 
 __all__ = ['ExtendableCyclicLR', 'ExtendableCyclicParamScheduler',
-           'HardMaskSampler', 'ProgressiveResolutionHook', 'ResizableMAEPretrainDecoder',
+           'HardMaskSampler', 'ProgressiveResolutionHook',
+           'ResizableMAEPretrainDecoder',
            'ResizableMAEViT', 'WarmupStableDecayLR',
            'WarmupStableDecayParamScheduler', 'choose_hardest',
            'hardest_noise']

@@ -99,10 +99,7 @@ def exported_encoder(cfg: Config,
         build_pretraining_model(cfg, None)
     weights = read_base_checkpoint(source)
     arch = infer_architecture(weights, cfg.model.backbone.get('arch'))
-    vit = VisionTransformer(
-        arch=arch.arch_dict(), img_size=arch.grid[0] * arch.patch_size,
-        patch_size=arch.patch_size, in_channels=arch.in_channels,
-        qkv_bias=arch.qkv_bias, out_type='raw')
+    vit = VisionTransformer(**arch.plain_vit_kwargs(), out_type='raw')
     vit.load_state_dict(weights.state, strict=True)
     init_default_scope(cfg.default_scope)
     return ExportedEncoder(vit, cfg.data_preprocessor).eval()
