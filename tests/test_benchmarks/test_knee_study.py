@@ -64,6 +64,7 @@ class FakeBench:
 
     def __init__(self, table):
         self.table, self.finetuned, self.results = table, [], {}
+        self.curve_finetune = 2
 
     def curve_point(self, arm, finetune=False):
         knn, top = self.table[arm.epochs]

@@ -52,7 +52,9 @@ def test_curve_points_are_decay_branches_of_one_stable_run(study):
     assert results['model'] == 'vit-mini-p4'
     six, eight = results['curve']['mae6wsd_s0'], results['curve'][
         'mae8wsd_s0']
-    assert len(six['finetune']) == len(eight['finetune']) == 2
+    tuned = results['finetune_val']
+    assert len(tuned['mae6wsd_s0']['2']) == len(tuned['mae8wsd_s0']['2']) == 2
+    assert results['knee_finetune'] == 2
     assert eight['flops'] / six['flops'] == pytest.approx(8 / 6)
     # E = 6: stable to 5, decay 1; E = 8: stable to 7, decay 1
     log = (tmp / 'work/mae6wsd_s0/tools.log').read_text()

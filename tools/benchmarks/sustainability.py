@@ -171,6 +171,9 @@ def main() -> None:
     parser.add_argument('--knee-gain', type=float, default=0.5,
                         help='the knee: E/3 more epochs gain less than this '
                         'in kNN and fine-tuning top-1 (default: 0.5)')
+    parser.add_argument('--curve-finetune', type=int, default=2,
+                        help="epochs of the knee rule's fine-tuning "
+                        '(validation split; default: 2)')
     parser.add_argument('--longest-finetune', type=int, default=8,
                         help='the longest fine-tuning recipe tried by stage '
                         'knee-recipe (default: 8 epochs)')

@@ -83,32 +83,48 @@ def plan_rows(results: dict) -> List[str]:
     return rows + ['']
 
 
+def curve_finetuned(results: dict) -> Dict[int, Dict[str, float]]:
+    """The curve's fine-tuning top-1 (last epoch) by recipe length: length
+    -> point key -> top-1, from the results' ``finetune_val``."""
+    found = results.get('finetune_val', {})
+    by_length: Dict[int, Dict[str, float]] = {}
+    for key in results.get('curve', {}):
+        for length, tops in found.get(key, {}).items():
+            by_length.setdefault(int(length), {})[key] = tops[-1]
+    return dict(sorted(by_length.items()))
+
+
 def curve_rows(results: dict) -> List[str]:
     """The curve on the validation split, seed by seed, with the gain of
-    each point's partner E/3 further."""
+    each point's partner E/3 further in kNN and in fine-tuning top-1 at
+    each recipe length measured."""
     curve = results.get('curve', {})
+    tuned = curve_finetuned(results)
     rows = ['## The learning curve (validation split)', '',
-            '| seed | E | kNN | fine-tuning (2 ep) | kNN gain at 4E/3 | '
-            'fine-tuning gain at 4E/3 | TFLOPs | min |',
-            '|---|---|---|---|---|---|---|---|']
-    by = {(r['seed'], r['epochs']): r for r in curve.values()}
-    for (seed, e), r in sorted(by.items()):
-        more = by.get((seed, partner(e)), {})
-        ft = r.get('finetune', [None])[-1]
-        gains = [f"{more[k] - r[k]:+.2f}" if k in more else '' for k in
-                 ('knn', )]
-        ft_gain = f"{more['finetune'][-1] - ft:+.2f}" \
-            if ft is not None and 'finetune' in more else ''
-        rows.append(f"| {seed} | {e} | {r['knn']:.2f} | "
-                    f"{'' if ft is None else f'{ft:.2f}'} | {gains[0]} | "
-                    f"{ft_gain} | {r['flops'] / 1e12:.1f} | "
-                    f"{r['minutes']:.0f} |")
+            '| seed | E | kNN | kNN gain at 4E/3 | ' + ''.join(
+                f'fine-tuning ({n} ep) | gain at 4E/3 | ' for n in tuned) +
+            'TFLOPs | min |', '|---|' * 1 + '---|' * (5 + 2 * len(tuned))]
+    by = {(r['seed'], r['epochs']): k for k, r in curve.items()}
+    for (seed, e), key in sorted(by.items()):
+        r, more = curve[key], by.get((seed, partner(e)))
+        cells = [f"{r['knn']:.2f}",
+                 f"{curve[more]['knn'] - r['knn']:+.2f}" if more else '']
+        for tops in tuned.values():
+            cells += [f'{tops[key]:.2f}' if key in tops else '',
+                      f'{tops[more] - tops[key]:+.2f}'
+                      if key in tops and more in tops else '']
+        rows.append(f"| {seed} | {e} | {' | '.join(cells)} | "
+                    f"{r['flops'] / 1e12:.1f} | {r['minutes']:.0f} |")
     e1 = results.get('e1', 'missing')
     knee = (f'**E1 = {e1}**: the first E whose E/3 more epochs gain less '
             f"than {results.get('knee_gain', KNEE_GAIN)} in kNN and in "
-            'fine-tuning top-1.'
+            f"fine-tuning top-1 ({results.get('knee_finetune', 2)}-epoch "
+            'recipe).'
             if isinstance(e1, int) else
-            '**No knee** among the candidates measured.' if e1 is None else
+            '**No knee** among the candidates {} to {} ({}-epoch '
+            'recipe).'.format(*results.get('knee_search', ('?', '?')),
+                              results.get('knee_finetune', 2))
+            if e1 is None else
             'The knee search has not finished.')
     return rows + ['', knee, '', *projection_rows(results)]
 
@@ -118,9 +134,14 @@ def projection_rows(results: dict) -> List[str]:
     if isinstance(results.get('e1'), int):
         return []
     gain = results.get('knee_gain', KNEE_GAIN)
+    curve = results.get('curve', {})
+    measures = [('kNN', 'knn', curve)]
+    measures += [(f'Fine-tuning ({length} ep)', 'finetune', {
+        key: dict(curve[key], finetune=[top]) for key, top in tops.items()})
+        for length, tops in curve_finetuned(results).items()]
     rows = []
-    for key, name in (('knn', 'kNN'), ('finetune', 'Fine-tuning')):
-        fit = knee_projection(results.get('curve', {}), key, gain)
+    for name, key, points in measures:
+        fit = knee_projection(points, key, gain)
         if fit is None:
             continue
         shape = (f"{fit['a']:.2f} - {fit['b']:.2f} E^-{fit['c']:.2f}"
@@ -147,12 +168,15 @@ def plot(results: dict, path: str) -> None:
     """The curve: kNN and fine-tuning top-1 on the validation split against
     epochs, the knee marked."""
     fig, ax = plt.subplots(figsize=(6, 4))
-    for key, style in (('knn', 'o-'), ('finetune', 's--')):
-        points = sorted((r['epochs'], r[key] if key == 'knn' else
-                         r[key][-1]) for r in results.get('curve', {})
-                        .values() if r['seed'] == 0 and key in r)
+    curve = results.get('curve', {})
+    lines = {'kNN': {k: r['knn'] for k, r in curve.items()}}
+    lines.update({f'fine-tuning {n} ep': tops for n, tops in
+                  curve_finetuned(results).items()})
+    for (name, tops), style in zip(lines.items(), ('o-', 's--', 'd-.', '^:')):
+        points = sorted((curve[k]['epochs'], top) for k, top in tops.items()
+                        if curve[k]['seed'] == 0)
         if points:
-            ax.plot(*zip(*points), style, label=f'{key} (seed 0)')
+            ax.plot(*zip(*points), style, label=f'{name} (seed 0)')
     if isinstance(results.get('e1'), int):
         ax.axvline(results['e1'], color='grey', ls=':', label='E1')
     ax.set_xscale('log')

@@ -110,6 +110,7 @@ class KneeBenchmark(Benchmark):
         self.configs = knee_configs(args.knee_model)
         self.finetune_config = self.configs.finetune
         self.encoder_config = self.configs.wsd
+        self.curve_finetune = getattr(args, 'curve_finetune', 2)
         self.results['model'] = args.knee_model
 
     def point(self, epochs: int, seed: int, tag: str = '',
@@ -181,10 +182,12 @@ class KneeBenchmark(Benchmark):
         return record
 
     def curve_point(self, arm: Point, finetune: bool = False) -> dict:
-        """kNN top-1 (and with ``finetune`` the curve recipe's fine-tuning
-        top-1 after each epoch) of a point on the validation split: kNN
-        bank training images 0-49999, queries 50000-59999; fine-tuned on
-        0-49999, validated on 50000-59999."""
+        """kNN top-1 (and with ``finetune`` the fine-tuning top-1 after each
+        epoch of the knee rule's recipe, ``--curve-finetune`` epochs) of a
+        point on the validation split: kNN bank training images 0-49999,
+        queries 50000-59999; fine-tuned on 0-49999, validated on
+        50000-59999. The fine-tuning is kept in ``finetune_val`` by length,
+        so that curves of several recipe lengths share one json."""
         curve = self.results.setdefault('curve', {})
         record = curve.setdefault(arm.key, dict(epochs=arm.epochs,
                                                 seed=arm.seed))
@@ -192,10 +195,10 @@ class KneeBenchmark(Benchmark):
             record['knn'] = self.validation_knn(arm)
             record.update(self.cost(arm))
             self.save()
-        if finetune and 'finetune' not in record:
-            record['finetune'] = self.validation_finetune(arm, 2)
-            self.save()
-        return record
+        if not finetune:
+            return record
+        return dict(record, finetune=self.validation_finetune(
+            arm, self.curve_finetune))
 
     def validation_finetune(self, arm: Arm, epochs: int) -> List[float]:
         """Top-1 on the validation split after each epoch of the curve's
@@ -266,8 +269,8 @@ def _epoch_minutes(work_dir: str) -> float:
 def find_knee(bench: KneeBenchmark, first: int, last: int,
               gain: float = KNEE_GAIN) -> Optional[int]:
     """E1: the first candidate whose point E/3 further gains less than
-    ``gain`` in kNN and in fine-tuning top-1 (validation split,
-    seed 0). Fine-tuning is run only where kNN already meets the rule, and
+    ``gain`` in kNN and in fine-tuning top-1 (validation split, seed 0;
+    fine-tuned for ``bench.curve_finetune`` epochs). Fine-tuning is run only where kNN already meets the rule, and
     at the candidates 3 * 2^a for the plot. None: no knee up to ``last``."""
     for e in candidates(first, last):
         plotted = (e // 3) & (e // 3 - 1) == 0  # e = 3 * 2^a
@@ -279,9 +282,11 @@ def find_knee(bench: KneeBenchmark, first: int, last: int,
         pair = [bench.curve_point(bench.point(x, 0), finetune=True)
                 for x in (e, partner(e))]
         if pair[1]['finetune'][-1] - pair[0]['finetune'][-1] < gain:
-            bench.results.update(e1=e, knee_gain=gain)
+            bench.results.update(e1=e, knee_gain=gain, knee_search=[first, e],
+                                 knee_finetune=bench.curve_finetune)
             bench.save()
             return e
-    bench.results.update(e1=None, knee_gain=gain)
+    bench.results.update(e1=None, knee_gain=gain, knee_search=[first, last],
+                         knee_finetune=bench.curve_finetune)
     bench.save()
     return None
