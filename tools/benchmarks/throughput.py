@@ -37,22 +37,18 @@ import logging
 import os.path as osp
 import statistics
 import time
-from typing import Dict, List, Optional
+from typing import Dict, List
 
 import mmpretrain
 import torch
 from mmengine.config import Config
 from mmengine.logging import MMLogger
-from mmengine.optim import build_optim_wrapper
-from mmengine.registry import init_default_scope
-from mmpretrain.models import VisionTransformer
-from mmpretrain.structures import DataSample
+from tec_bench.runs import ROOT
+from tec_bench.training_step import (build_model, build_wrapper,
+                                     random_base, random_batch)
 from torch.utils.flop_counter import FlopCounterMode
 
-from tec_mm.engine import make_compile_ready, run_main
-from tec_mm.registry import MODELS
-
-ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
+from tec_mm.engine import run_main
 SIZES = {
     'tiny': ('configs/demo/mae_vit-tiny-p4_fmnist.py',
              'configs/demo/tec_vit-tiny-p4_fmnist.py', 256),
@@ -61,43 +57,6 @@ SIZES = {
               'configs/tec/tec_vit-base-p16_from-mae_8xb512-amp-coslr-300e_in1k.py', 8),
 }
 PEAK_BF16_TFLOPS = {'H100': 989., 'H200': 989.}  # dense, SXM
-
-
-def build(config: str, base: VisionTransformer, device: str, bf16: bool,
-          base_dtype: Optional[str] = None, num_masks: int = 1,
-          compiled: bool = False, fused: bool = False):
-    """Model and optimizer wrapper of a pretraining config, ready to have
-    its ``train_step`` compiled with ``compiled``."""
-    cfg = Config.fromfile(osp.join(ROOT, config))
-    init_default_scope('tec_mm')
-    model_cfg = dict(cfg.model, data_preprocessor=cfg.data_preprocessor)
-    if 'target_generator' in model_cfg:
-        model_cfg['target_generator'] = dict(
-            model_cfg['target_generator'], checkpoint=base,
-            autocast_dtype=base_dtype)
-        model_cfg['num_masks'] = num_masks
-    model = MODELS.build(model_cfg).to(device)
-    model.init_weights()
-    optimizer = dict(cfg.optim_wrapper.optimizer)
-    if fused:
-        optimizer['fused'] = True
-    wrapper = dict(type='OptimWrapper', optimizer=optimizer)
-    if bf16 and device == 'cuda':
-        wrapper.update(type='AmpOptimWrapper', dtype='bfloat16')
-    elif bf16:
-        wrapper['type'] = 'tec_mm.BF16OptimWrapper'
-    wrapper = build_optim_wrapper(model, wrapper)
-    make_compile_ready(model, wrapper, compiled)
-    return model, wrapper, cfg
-
-
-def random_base(tec_cfg: Config) -> VisionTransformer:
-    """A random ViT of the new model's size, the base of the TEC arms."""
-    backbone = tec_cfg.model.backbone
-    return VisionTransformer(
-        arch=backbone.arch, img_size=backbone.img_size,
-        patch_size=backbone.patch_size,
-        in_channels=backbone.get('in_channels', 3))
 
 
 def arm_names(num_masks: List[int], base_bf16: bool, compiled: bool = False,
@@ -154,20 +113,18 @@ def main() -> None:
          if args.bf16 and k in device_name), None)
     configs = SIZES[args.size][:2]
     batch = args.batch or SIZES[args.size][2]
-    base = random_base(Config.fromfile(osp.join(ROOT, configs[1])))
+    tec_cfg = Config.fromfile(osp.join(ROOT, configs[1]))
+    base = random_base(tec_cfg)
     runs = {}
     compiled = set()
     for name, i, dtype, m, c, f in arm_names(args.num_masks, args.base_bf16,
                                              args.compile, args.fused):
-        model, wrapper, _ = build(configs[i], base, device, args.bf16, dtype,
-                                  m, c, f)
-        runs[name] = (model, wrapper, m)
+        model, cfg = build_model(configs[i], base, dtype, m)
+        model = model.to(device)
+        runs[name] = (model, build_wrapper(model, cfg, device, args.bf16, c,
+                                           f), m)
         compiled.update([name] if c else [])
-    backbone = Config.fromfile(osp.join(ROOT, configs[1])).model.backbone
-    shape = (batch, backbone.get('in_channels', 3), backbone.img_size,
-             backbone.img_size)
-    data = dict(inputs=torch.randint(0, 256, shape, dtype=torch.uint8),
-                data_samples=[DataSample() for _ in range(batch)])
+    data = random_batch(tec_cfg, batch)
     flops = {name: step_flops(model, wrapper, data)  # counted eagerly
              for name, (model, wrapper, _) in runs.items()}
     first = {}

@@ -1,6 +1,7 @@
 """The experiments of tec_mm on Fashion-MNIST: the demo's and the
 benchmarks' runner, stand-in scenes, frozen encoders of pretraining runs,
-training FLOPs and the attention target's entropy. Not part of the plugin:
+training FLOPs, one training step and its memory on fake tensors, and the
+attention target's entropy. Not part of the plugin:
 the scripts beside this package (``tools/benchmarks/*.py``) import it."""
 from .fashion_scenes import (ADE20K_INDEX, FASHION_CLASSES, Scene, SceneItem,
                              compose_scene, write_ade20k, write_coco)
