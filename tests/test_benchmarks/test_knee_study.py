@@ -54,6 +54,29 @@ def test_results_of_another_knee_model_are_refused(tmp_path, on_disk):
     assert json.loads((tmp_path / 'results.json').read_text()) == on_disk
 
 
+def test_results_on_other_images_are_refused(tmp_path):
+    (tmp_path / 'results.json').write_text(json.dumps({'images': 2500}))
+    args = argparse.Namespace(results=str(tmp_path), knee_model='vit-tiny-p4')
+    with pytest.raises(SystemExit, match='^error: .* holds the knee study '
+                       'on 2500 pretraining images, not on --knee-images '
+                       '10000$'):
+        knee_study.KneeBenchmark(args)
+
+
+def test_fewer_images_keep_the_warm_up_in_iterations(tmp_path):
+    args = argparse.Namespace(results=str(tmp_path), knee_model='vit-mini-p4',
+                              knee_images=2500, cfg_options=[])
+    bench = knee_study.KneeBenchmark(args)
+    point = bench.point(48, 0)
+    assert bench.args.cfg_options == ['train_dataloader.dataset.indices=2500']
+    assert tuple(point.options) == ('param_scheduler.0.warmup=12', )
+    tec = bench.tec_arm(point, 16)  # 12 warm-up epochs, but at most 16/4
+    assert tuple(tec.options[:2]) == ('train_cfg.max_epochs=16',
+                                      'param_scheduler.0.end=4.0')
+    assert bench.tec_arm(point, 96).options[1] == 'param_scheduler.0.end=12.0'
+    assert bench.results['images'] == 2500
+
+
 def test_a_new_study_of_any_model_starts(tmp_path):
     args = argparse.Namespace(results=str(tmp_path), knee_model='vit-mini-p4')
     assert knee_study.KneeBenchmark(args).results['model'] == 'vit-mini-p4'

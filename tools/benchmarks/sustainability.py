@@ -50,7 +50,7 @@ from typing import List
 
 from tec_bench import base_target_entropy
 from tec_bench.knee_stages import KNEE_STAGES, run_knee
-from tec_bench.knee_study import KNEE_MODELS
+from tec_bench.knee_study import IMAGES, KNEE_MODELS
 from tec_bench.sustainability_arms import (BUDGET, ROOT, SWEEP, TEC, VARIANTS,
                                            Benchmark, chain, mae, mae_more,
                                            schedule, tec)
@@ -185,11 +185,15 @@ def main() -> None:
                         help='the encoder of the knee study (default: '
                         f'{KNEE_MODELS[0]}; {KNEE_MODELS[1]}: the smaller '
                         'problem)')
+    parser.add_argument('--knee-images', type=int, default=IMAGES,
+                        help='pretraining images of the knee study (the '
+                        f'first N training images; default: {IMAGES})')
     parser.add_argument('--work-dir',
                         help='default: work_dirs/sustainability[_knee]')
     parser.add_argument('--results',
                         help='default: results/sustainability[_knee] '
-                        '(_knee_MODEL for another --knee-model)')
+                        '(_knee_MODEL for another --knee-model, then '
+                        '_N-images for another --knee-images)')
     parser.add_argument('--fresh', action='store_true',
                         help='retrain and remeasure what is already done')
     parser.add_argument('--cfg-options', nargs='+', default=[],
@@ -205,6 +209,8 @@ def main() -> None:
     name = 'sustainability_knee' if knee else 'sustainability'
     if knee and args.knee_model != KNEE_MODELS[0]:
         name += '_' + args.knee_model
+    if knee and args.knee_images != IMAGES:
+        name += f'_{args.knee_images}-images'
     args.work_dir = args.work_dir or osp.join(ROOT, 'work_dirs', name)
     args.results = args.results or osp.join(ROOT, 'results', name)
     if knee:

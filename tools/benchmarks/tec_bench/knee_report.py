@@ -11,7 +11,7 @@ import matplotlib
 matplotlib.use('Agg')
 import matplotlib.pyplot as plt  # noqa: E402
 
-from .knee_study import (KNEE_GAIN, KNEE_MODELS, candidates,  # noqa
+from .knee_study import (IMAGES, KNEE_GAIN, KNEE_MODELS, candidates,  # noqa
                          decay_epochs, partner, setting_tag)
 from .knee_projection import knee_projection
 from .sustainability_report import summarise, two_columns, verdict  # noqa
@@ -20,13 +20,18 @@ SWEEP_RUNS = 6  # three taus, then three single changes
 RECIPE_EPOCHS = (2, 3, 4, 5)  # assumed tried before the ranking settles
 
 
+def images(results: dict) -> str:
+    """The study's pretraining images, e.g. ``'10k'``."""
+    return f"{results.get('images', IMAGES) / 1000:g}k"
+
+
 def projected_minutes(e1: int, plan: Dict[str, float]) -> Dict[str, float]:
     """Single-process minutes of the whole study if the knee is at ``e1``.
 
     Args:
         e1 (int): The knee.
         plan (Dict[str, float]): Minutes of one epoch: ``mae`` and ``tec``
-            (10k images), ``finetune_50k`` and ``finetune_60k``; ``probe``:
+            (the study's images), ``finetune_50k`` and ``finetune_60k``; ``probe``:
             one kNN + linear evaluation.
 
     Returns:
@@ -181,7 +186,7 @@ def plot(results: dict, path: str) -> None:
         ax.axvline(results['e1'], color='grey', ls=':', label='E1')
     ax.set_xscale('log')
     ax.set_xlabel(f"MAE epochs ({results.get('model', KNEE_MODELS[0])}, "
-                  '10k images, WSD points)')
+                  f'{images(results)} images, WSD points)')
     ax.set_ylabel('top-1 on the validation split (%)')
     if ax.lines:
         ax.legend()
@@ -267,7 +272,8 @@ def write_knee_report(results: dict, out_dir: str) -> str:
     check = results.get('arms', {}).get('mae12wsd-30k_s0')
     lines = ['# Sustainability at the knee', '',
              f"Encoder: {results.get('model', KNEE_MODELS[0])} "
-             '(`--knee-model`).', '', *plan_rows(results),
+             f"(`--knee-model`), pretrained on {images(results)} "
+             'images (`--knee-images`).', '', *plan_rows(results),
              *curve_rows(results)]
     if check:
         lines += ['Schedule check: the 12-epoch WSD point on 30k images '

@@ -4,6 +4,7 @@ measures only what the results json does not hold yet."""
 import contextlib
 import glob
 import json
+import math
 import os
 import os.path as osp
 import platform
@@ -16,7 +17,7 @@ from .knee_report import write_knee_report
 from .knee_study import (CHANGES, KNEE_MODELS, TAUS, KneeBenchmark,
                          find_knee, partner, recipe, setting_tag)
 from .runs import fine_tune, last_checkpoint, train_resumable
-from .sustainability_arms import Arm, schedule
+from .sustainability_arms import Arm, model_config, schedule
 from .target_entropy import base_target_entropy
 
 KNEE_STAGES = ('knee-plan', 'knee', 'knee-sweep', 'knee-recipe', 'knee-arms',
@@ -47,15 +48,19 @@ def iteration_seconds(work_dir: str) -> float:
 
 
 def stage_plan(bench: KneeBenchmark) -> Dict[str, float]:
-    """One epoch's minutes of the study's runs, measured on 40 iterations
-    each (MAE and TEC on the 10k images, fine-tuning at batch 256, scaled
-    to 50k and 60k images), and of one kNN + linear evaluation."""
+    """One epoch's minutes of the study's runs, measured on one epoch of
+    MAE and TEC on the study's images and 40 iterations of fine-tuning at
+    batch 256 (scaled to 50k and 60k images), and of one kNN + linear
+    evaluation."""
     if 'plan' in bench.results and not bench.args.fresh:
         return bench.results['plan']
     with timed(bench, 'knee-plan'):
         work = osp.join(bench.args.work_dir, 'plan')
         shutil.rmtree(work, ignore_errors=True)
-        one = ['train_cfg.max_epochs=1', 'default_hooks.logger.interval=10']
+        per_epoch = math.ceil(bench.images / model_config(
+            bench.configs.wsd, []).train_dataloader.batch_size)
+        one = ['train_cfg.max_epochs=1', *bench.args.cfg_options,
+               f'default_hooks.logger.interval={max(1, per_epoch // 4)}']
         train_resumable(bench.configs.wsd, osp.join(work, 'mae'),
                         [*one, 'param_scheduler.0.warmup=0.5'],
                         label='timing MAE')  # the warm-up within the run
@@ -65,7 +70,8 @@ def stage_plan(bench: KneeBenchmark) -> Dict[str, float]:
             label='timing TEC')
         fine_tune(bench.configs.finetune_val, mae,
                   osp.join(work, 'finetune'),
-                  [*one, *recipe(1), 'train_dataloader.dataset.indices=10240'],
+                  ['train_cfg.max_epochs=1', 'default_hooks.logger.interval=10',
+                   *recipe(1), 'train_dataloader.dataset.indices=10240'],
                   label='timing fine-tuning')
         start = time.time()
         bench.features(None, [('train', None), ('test', None)])
@@ -75,7 +81,7 @@ def stage_plan(bench: KneeBenchmark) -> Dict[str, float]:
         bench.results['plan'] = dict(
             machine=f'{platform.node()}, {os.cpu_count()} cores, '
             f"OMP_NUM_THREADS={os.environ.get('OMP_NUM_THREADS', 'unset')}",
-            mae=per_iter['mae'] * 40, tec=per_iter['tec'] * 40,
+            mae=per_iter['mae'] * per_epoch, tec=per_iter['tec'] * per_epoch,
             finetune_50k=per_iter['finetune'] * 196,
             finetune_60k=per_iter['finetune'] * 235, probe=probe,
             load=os.getloadavg()[0])
@@ -107,7 +113,7 @@ def sweep_arms(bench: KneeBenchmark, e1: int) -> Dict[str, tuple]:
         best = max(settings, key=lambda n: sweep[n]['knn'])
         for change, options in CHANGES.items():
             settings[f'{best}, {change}'] = (
-                *settings[best], *(options or schedule(e2, 1)))
+                *settings[best], *(options or schedule(e2, bench.warmup / 3)))
     return settings
 
 

@@ -10,6 +10,7 @@ later by extending the stable run. Every training run resumes from its
 last checkpoint after a kill; every number goes to the results json as
 soon as it is measured.
 """
+import argparse
 import json
 import os
 import os.path as osp
@@ -26,13 +27,17 @@ CONFIGS = osp.join(ROOT, 'configs/sustainability')
 # sustainability benchmark, and the mini ViT of a smaller problem.
 KNEE_MODELS = ('vit-tiny-p4', 'vit-mini-p4')
 KNEE_GAIN = 0.5  # E/3 more epochs gain less: fine-tuning and kNN top-1
+# Pretraining images of the study's configs (``--knee-images`` picks fewer)
+# and their warm-up (3 epochs, 117 iterations; kept in iterations).
+IMAGES = 10000
+WARMUP_EPOCHS = 3
 # The TEC settings tried from the knee base, scored by kNN on the
 # validation split: tau first, then one change at a time from the best tau.
 TAUS = (1.0, 0.5, 0.2)
 CHANGES = {
     'K=8': ['model.target_generator.top_k=8'],
     'lr x2': ['optim_wrapper.optimizer.lr=3e-3'],
-    'warm-up 1 ep': None,  # filled with schedule(E2, 1)
+    'short warm-up': None,  # a third of the MAE's: filled by the sweep
 }
 
 
@@ -61,7 +66,7 @@ def partner(epochs: int) -> int:
 
 class KneeConfigs(NamedTuple):
     """The study's configs for one encoder of :data:`KNEE_MODELS`: the WSD
-    MAE, TEC on the 10k images, fine-tuning on the validation split and on
+    MAE, TEC on the 10k images (or ``--knee-images``), fine-tuning on the validation split and on
     the test split."""
     wsd: str
     tec: str
@@ -97,7 +102,7 @@ class KneeBenchmark(Benchmark):
     Args:
         args: The benchmark's arguments (``work_dir``, ``results``,
             ``cfg_options``, ``finetune_options``, ``eval_images``,
-            ``fresh``, ``knee_model``).
+            ``fresh``, ``knee_model``, ``knee_images``).
     """
 
     def __init__(self, args) -> None:
@@ -110,22 +115,41 @@ class KneeBenchmark(Benchmark):
         self.configs = knee_configs(args.knee_model)
         self.finetune_config = self.configs.finetune
         self.encoder_config = self.configs.wsd
+        self.images = getattr(args, 'knee_images', IMAGES)
+        measured = self.results.get('images', IMAGES)
+        if osp.exists(self.json) and measured != self.images:
+            raise SystemExit(
+                f'error: {self.json} holds the knee study on {measured} '
+                f'pretraining images, not on --knee-images {self.images}')
         self.curve_finetune = getattr(args, 'curve_finetune', 2)
-        self.results['model'] = args.knee_model
+        self.results.update(model=args.knee_model, images=self.images)
+        # every pretraining run on the study's images (``--cfg-options``
+        # coming after them still win)
+        self.args = argparse.Namespace(**dict(vars(args), cfg_options=[
+            f'train_dataloader.dataset.indices={self.images}',
+            *getattr(args, 'cfg_options', [])]))
+
+    @property
+    def warmup(self) -> float:
+        """Warm-up epochs of the pretraining runs: the 10k configs'
+        iterations at the study's images per epoch."""
+        return WARMUP_EPOCHS * IMAGES / self.images
 
     def point(self, epochs: int, seed: int, tag: str = '',
               options: Sequence[str] = ()) -> Point:
         """The curve's :class:`Point` at ``epochs`` of ``seed``."""
-        return Point(epochs, seed, self.configs.wsd, tag, options)
+        return Point(epochs, seed, self.configs.wsd, tag,
+                     (f'param_scheduler.0.warmup={self.warmup:g}', *options))
 
     def tec_arm(self, base: Point, epochs: int, options: Sequence[str] = (),
                 tag: str = '') -> Arm:
-        """TEC for ``epochs`` on the 10k images from ``base``, with the 10k
-        warm-up (3 epochs, as the MAE's, or a quarter of the run)."""
+        """TEC for ``epochs`` on the study's images from ``base``, with
+        the MAE's warm-up (or a quarter of the run)."""
         return Arm(f'tec{tag}_{base.key}+{epochs}',
                    f'TEC ({base.epochs} ep base + {epochs} ep)',
                    self.configs.tec, epochs, base.seed, base,
-                   (*schedule(epochs, min(3, epochs / 4)), *options))
+                   (*schedule(epochs, min(self.warmup, epochs / 4)),
+                    *options))
 
     def stable(self, point: Point) -> str:
         """The stable run's checkpoint at ``point.stable_epochs``, training
