@@ -169,3 +169,15 @@ def test_arms_from_a_continued_base_count_all_its_epochs():
     assert more.label == 'MAE 6 + 1 ep (continued)'
     assert tec.label == 'TEC (6 ep base + 1 ep)'
     assert arms.total_epochs(more) == 7
+
+
+def test_model_config_merges_options_and_takes_none():
+    config = f'{sustainability_arms.ROOT}/configs/sustainability/' \
+        'mae_vit-mini-p4_fmnist-10k_wsd.py'
+    assert sustainability_arms.model_config(
+        config, []).train_dataloader.dataset.indices == 10000
+    cfg = sustainability_arms.model_config(
+        config, ['train_dataloader.dataset.indices=2500',
+                 'model.backbone.init_cfg.checkpoint=gone.pth'])
+    assert cfg.train_dataloader.dataset.indices == 2500
+    assert 'checkpoint' not in (cfg.model.backbone.get('init_cfg') or {})

@@ -50,8 +50,8 @@ def model_config(config: str, options: List[str]) -> Config:
     """``config`` with ``options`` merged, but its backbone's init_cfg: the
     model's shape as trained, built without loading anything."""
     parser = argparse.ArgumentParser()
-    parser.add_argument('--options', nargs='+', action=DictAction)
-    parsed = parser.parse_args(['--options', *options]).options
+    parser.add_argument('--options', nargs='*', action=DictAction)
+    parsed = parser.parse_args(['--options', *options]).options or {}
     cfg = Config.fromfile(config)
     cfg.merge_from_dict({k: v for k, v in parsed.items()
                          if not k.startswith('model.backbone.init_cfg')})
