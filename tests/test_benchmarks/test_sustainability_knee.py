@@ -40,10 +40,21 @@ def study(tmp_path_factory):
     rule that chooses it is tested by hand), then the base's and TEC's
     arms at the knee for seed 0 (the others are the same runs)."""
     tmp = tmp_path_factory.mktemp('knee')
-    _, results = knee(tmp, 'knee', 'knee-sweep', 'knee-recipe')
+    _, results = knee(tmp, 'knee-plan', 'knee', 'knee-sweep', 'knee-recipe')
     tec = f"tec{setting_tag(results['chosen'])}_mae6wsd_s0+2"
     out, results = knee(tmp, 'knee-arms', '--arms', 'mae6wsd_s0', tec)
     return tmp, out, results, tec
+
+
+def test_the_plan_times_each_kind_of_run(study):
+    tmp, _, results, _ = study
+    plan = results['plan']
+    assert all(plan[k] > 0 for k in ('mae', 'tec', 'finetune_50k',
+                                      'finetune_60k', 'probe'))
+    assert plan['finetune_60k'] / plan['finetune_50k'] == \
+        pytest.approx(235 / 196)
+    log = (tmp / 'work/plan/mae/tools.log').read_text()
+    assert 'train_dataloader.dataset.indices=128' in log
 
 
 def test_curve_points_are_decay_branches_of_one_stable_run(study):

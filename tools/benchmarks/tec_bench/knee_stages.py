@@ -50,31 +50,35 @@ def iteration_seconds(work_dir: str) -> float:
 def stage_plan(bench: KneeBenchmark) -> Dict[str, float]:
     """One epoch's minutes of the study's runs, measured on one epoch of
     MAE and TEC on the study's images and 40 iterations of fine-tuning at
-    batch 256 (scaled to 50k and 60k images), and of one kNN + linear
-    evaluation."""
+    batch 256 (scaled to 50k and 60k images; each the mean iteration but
+    the first), and of one kNN + linear evaluation. ``--cfg-options``,
+    ``--finetune-options`` and ``--eval-images`` apply as in the study."""
     if 'plan' in bench.results and not bench.args.fresh:
         return bench.results['plan']
     with timed(bench, 'knee-plan'):
         work = osp.join(bench.args.work_dir, 'plan')
         shutil.rmtree(work, ignore_errors=True)
-        per_epoch = math.ceil(bench.images / model_config(
-            bench.configs.wsd, []).train_dataloader.batch_size)
-        one = ['train_cfg.max_epochs=1', *bench.args.cfg_options,
-               f'default_hooks.logger.interval={max(1, per_epoch // 4)}']
+        loader = model_config(bench.configs.wsd,
+                              bench.args.cfg_options).train_dataloader
+        per_epoch = math.ceil(loader.dataset.indices / loader.batch_size)
+        one = ['train_cfg.max_epochs=1', 'default_hooks.logger.interval=1']
         train_resumable(bench.configs.wsd, osp.join(work, 'mae'),
-                        [*one, 'param_scheduler.0.warmup=0.5'],
+                        [*one, *bench.args.cfg_options,
+                         'param_scheduler.0.warmup=0.5'],
                         label='timing MAE')  # the warm-up within the run
         mae = last_checkpoint(osp.join(work, 'mae'))
         train_resumable(bench.configs.tec, osp.join(work, 'tec'), [
-            *one, *schedule(1), f'model.target_generator.checkpoint={mae}'],
+            *one, *bench.args.cfg_options, *schedule(1),
+            f'model.target_generator.checkpoint={mae}'],
             label='timing TEC')
         fine_tune(bench.configs.finetune_val, mae,
                   osp.join(work, 'finetune'),
-                  ['train_cfg.max_epochs=1', 'default_hooks.logger.interval=10',
-                   *recipe(1), 'train_dataloader.dataset.indices=10240'],
+                  [*one, *recipe(1), 'train_dataloader.dataset.indices=10240',
+                   *bench.args.finetune_options],
                   label='timing fine-tuning')
         start = time.time()
-        bench.features(None, [('train', None), ('test', None)])
+        n = bench.args.eval_images
+        bench.features(None, [('train', n), ('test', n)])
         probe = (time.time() - start) / 60
         per_iter = {name: iteration_seconds(osp.join(work, name)) / 60
                     for name in ('mae', 'tec', 'finetune')}
