@@ -1,8 +1,8 @@
 # The knee study's MAE (tools/benchmarks/sustainability.py, stage knee):
 # MMPretrain's MAE as in the sustainability benchmark, on the first 10k
 # Fashion-MNIST training images, with a warm-up-stable-decay schedule. The
-# stable run keeps the learning rate constant after a 3-epoch warm-up (117
-# iterations, as the 1-epoch warm-up on 30k images) for as long as it runs,
+# stable run keeps the learning rate constant after a 3-epoch warm-up (120
+# iterations, about the 1-epoch warm-up on 30k images) for as long as it runs,
 # and keeps every epoch's checkpoint:
 #   python tools/train.py configs/sustainability/mae_vit-tiny-p4_fmnist-10k_wsd.py
 # A point of the learning curve at E epochs is a decay branch resumed off

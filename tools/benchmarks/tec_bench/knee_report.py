@@ -22,7 +22,8 @@ RECIPE_EPOCHS = (2, 3, 4, 5)  # assumed tried before the ranking settles
 
 def images(results: dict) -> str:
     """The study's pretraining images, e.g. ``'10k'``."""
-    return f"{results.get('images', IMAGES) / 1000:g}k"
+    images = results.get('images', IMAGES)
+    return f'{images / 1000:g}k' if images >= 1000 else str(images)
 
 
 def projected_minutes(e1: int, plan: Dict[str, float]) -> Dict[str, float]:
@@ -31,8 +32,8 @@ def projected_minutes(e1: int, plan: Dict[str, float]) -> Dict[str, float]:
     Args:
         e1 (int): The knee.
         plan (Dict[str, float]): Minutes of one epoch: ``mae`` and ``tec``
-            (the study's images), ``finetune_50k`` and ``finetune_60k``; ``probe``:
-            one kNN + linear evaluation.
+            (the study's images), ``finetune_50k`` and ``finetune_60k``;
+            ``probe``: the features of one kNN + linear evaluation.
 
     Returns:
         Dict[str, float]: Minutes by part, and ``total``.

@@ -15,7 +15,8 @@ from typing import Dict, Iterator, List, Optional, Tuple
 
 from .knee_report import write_knee_report
 from .knee_study import (CHANGES, KNEE_MODELS, TAUS, KneeBenchmark,
-                         find_knee, partner, recipe, setting_tag)
+                         candidates, decay_epochs, find_knee, partner,
+                         recipe, setting_tag)
 from .runs import fine_tune, last_checkpoint, train_resumable
 from .sustainability_arms import Arm, model_config, schedule
 from .target_entropy import base_target_entropy
@@ -49,10 +50,11 @@ def iteration_seconds(work_dir: str) -> float:
 
 def stage_plan(bench: KneeBenchmark) -> Dict[str, float]:
     """One epoch's minutes of the study's runs, measured on one epoch of
-    MAE and TEC on the study's images and 40 iterations of fine-tuning at
-    batch 256 (scaled to 50k and 60k images; each the mean iteration but
-    the first), and of one kNN + linear evaluation. ``--cfg-options``,
-    ``--finetune-options`` and ``--eval-images`` apply as in the study."""
+    MAE and TEC on the study's images and 40 iterations of fine-tuning
+    (scaled to epochs of 50k and 60k images; each the mean iteration but
+    the first), and of the features of one kNN + linear evaluation.
+    ``--cfg-options``, ``--finetune-options`` and ``--eval-images`` apply
+    as in the study, before the timing's own settings."""
     if 'plan' in bench.results and not bench.args.fresh:
         return bench.results['plan']
     with timed(bench, 'knee-plan'):
@@ -61,20 +63,23 @@ def stage_plan(bench: KneeBenchmark) -> Dict[str, float]:
         loader = model_config(bench.configs.wsd,
                               bench.args.cfg_options).train_dataloader
         per_epoch = math.ceil(loader.dataset.indices / loader.batch_size)
+        batch = model_config(bench.configs.finetune_val,
+                             bench.args.finetune_options
+                             ).train_dataloader.batch_size
         one = ['train_cfg.max_epochs=1', 'default_hooks.logger.interval=1']
         train_resumable(bench.configs.wsd, osp.join(work, 'mae'),
-                        [*one, *bench.args.cfg_options,
+                        [*bench.args.cfg_options, *one,
                          'param_scheduler.0.warmup=0.5'],
                         label='timing MAE')  # the warm-up within the run
         mae = last_checkpoint(osp.join(work, 'mae'))
         train_resumable(bench.configs.tec, osp.join(work, 'tec'), [
-            *one, *bench.args.cfg_options, *schedule(1),
+            *bench.args.cfg_options, *one, *schedule(1),
             f'model.target_generator.checkpoint={mae}'],
             label='timing TEC')
         fine_tune(bench.configs.finetune_val, mae,
                   osp.join(work, 'finetune'),
-                  [*one, *recipe(1), 'train_dataloader.dataset.indices=10240',
-                   *bench.args.finetune_options],
+                  [*bench.args.finetune_options, *one, *recipe(1),
+                   f'train_dataloader.dataset.indices={40 * batch}'],
                   label='timing fine-tuning')
         start = time.time()
         n = bench.args.eval_images
@@ -86,8 +91,9 @@ def stage_plan(bench: KneeBenchmark) -> Dict[str, float]:
             machine=f'{platform.node()}, {os.cpu_count()} cores, '
             f"OMP_NUM_THREADS={os.environ.get('OMP_NUM_THREADS', 'unset')}",
             mae=per_iter['mae'] * per_epoch, tec=per_iter['tec'] * per_epoch,
-            finetune_50k=per_iter['finetune'] * 196,
-            finetune_60k=per_iter['finetune'] * 235, probe=probe,
+            finetune_50k=per_iter['finetune'] * math.ceil(50000 / batch),
+            finetune_60k=per_iter['finetune'] * math.ceil(60000 / batch),
+            probe=probe,
             load=os.getloadavg()[0])
         bench.save()
     return bench.results['plan']
@@ -117,7 +123,8 @@ def sweep_arms(bench: KneeBenchmark, e1: int) -> Dict[str, tuple]:
         best = max(settings, key=lambda n: sweep[n]['knn'])
         for change, options in CHANGES.items():
             settings[f'{best}, {change}'] = (
-                *settings[best], *(options or schedule(e2, bench.warmup / 3)))
+                *settings[best],
+                *(options or schedule(e2, min(bench.warmup, e2 / 4) / 3)))
     return settings
 
 
@@ -216,6 +223,13 @@ def stage_check(bench: KneeBenchmark) -> dict:
                              'MAE 12 ep (WSD, 30k images)')
 
 
+def first_candidate(warmup: float) -> int:
+    """The first knee candidate whose decay branch begins after a warm-up
+    of ``warmup`` epochs."""
+    return next(e for e in candidates(1, 10**6)
+                if e - decay_epochs(e) >= warmup)
+
+
 def run_knee(args) -> str:
     """Run the knee stages of ``args.stages``: plan, knee, sweep, recipe,
     arms, check; each stage after the knee needs the ones before it to have
@@ -226,6 +240,13 @@ def run_knee(args) -> str:
     """
     bench = KneeBenchmark(args)
     stages = args.stages
+    first = args.knee_epochs[0]
+    if 'knee' in stages and bench.warmup > first - decay_epochs(first):
+        raise SystemExit(
+            f'error: the warm-up of {bench.warmup:g} epochs on '
+            f'--knee-images {bench.images} ends after the decay of the first '
+            f'candidate, {first} epochs, begins: give --knee-epochs from at '
+            f'least {first_candidate(bench.warmup)}')
     if 'knee-plan' in stages:
         stage_plan(bench)
     e1 = stage_knee(bench, *args.knee_epochs, args.knee_gain, args.longer) \

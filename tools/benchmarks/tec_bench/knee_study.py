@@ -28,7 +28,8 @@ CONFIGS = osp.join(ROOT, 'configs/sustainability')
 KNEE_MODELS = ('vit-tiny-p4', 'vit-mini-p4')
 KNEE_GAIN = 0.5  # E/3 more epochs gain less: fine-tuning and kNN top-1
 # Pretraining images of the study's configs (``--knee-images`` picks fewer)
-# and their warm-up (3 epochs, 117 iterations; kept in iterations).
+# and their warm-up epochs (3: 120 iterations at batch 256; another size
+# keeps about as many iterations).
 IMAGES = 10000
 WARMUP_EPOCHS = 3
 # The TEC settings tried from the knee base, scored by kNN on the
@@ -66,8 +67,8 @@ def partner(epochs: int) -> int:
 
 class KneeConfigs(NamedTuple):
     """The study's configs for one encoder of :data:`KNEE_MODELS`: the WSD
-    MAE, TEC on the 10k images (or ``--knee-images``), fine-tuning on the validation split and on
-    the test split."""
+    MAE, TEC on the 10k images (or ``--knee-images``), fine-tuning on the
+    validation split and on the test split."""
     wsd: str
     tec: str
     finetune_val: str
