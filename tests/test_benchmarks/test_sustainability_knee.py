@@ -54,6 +54,10 @@ def test_the_plan_times_each_kind_of_run(study):
                                       'finetune_60k', 'probe'))
     log = (tmp / 'work/plan/mae/tools.log').read_text()
     assert 'train_dataloader.dataset.indices=128' in log
+    # the user's 128 images at batch 16 won: 8 iterations, each logged
+    (scalars, ) = (tmp / 'work/plan/mae').glob('*/vis_data/scalars.json')
+    logged = [json.loads(line) for line in scalars.read_text().splitlines()]
+    assert [r['iter'] for r in logged if 'loss' in r] == list(range(1, 9))
 
 
 def test_curve_points_are_decay_branches_of_one_stable_run(study):

@@ -38,7 +38,7 @@ TAUS = (1.0, 0.5, 0.2)
 CHANGES = {
     'K=8': ['model.target_generator.top_k=8'],
     'lr x2': ['optim_wrapper.optimizer.lr=3e-3'],
-    'short warm-up': None,  # a third of the MAE's: filled by the sweep
+    'short warm-up': None,  # a third of the TEC arm's: filled by the sweep
 }
 
 
