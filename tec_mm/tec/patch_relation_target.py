@@ -3,13 +3,11 @@ import contextlib
 from typing import Dict, Optional, Tuple, Union
 
 import torch
-import torch.nn.functional as F
 from mmengine.logging import print_log
 from mmpretrain.models import VisionTransformer
-from mmpretrain.models.backbones.vision_transformer import \
-    TransformerEncoderLayer
 from mmpretrain.models.utils import resize_pos_embed
 from tec_mm.registry import MODELS
+from tec_mm.engine.compile_ready import plain_drop_probs
 from tec_mm.engine.refusal import ConfigError
 from torch import nn
 
@@ -18,7 +16,7 @@ from tec_mm.base_models import (BaseCheckpoint, BaseCheckpointError,
                                 read_base_checkpoint, resize_grid)
 from .base_targets import BaseTargets
 from .grid_resampling import resample_targets
-from .patch_relations import relation_logits
+from .patch_relations import last_block_with_relations
 
 
 @MODELS.register_module()
@@ -81,6 +79,11 @@ class PatchRelationTarget(VisionTransformer):
             the training precision; the targets come back in float32. None
             follows the surrounding autocast (the training precision).
             Defaults to None.
+        compile (bool | dict): Compile the base's forward for inference on
+            its own (``torch.compile``; a dict gives its options, e.g.
+            ``dict(mode='max-autotune')``), for a step that runs eagerly (a
+            step compiled whole, MMEngine's ``compile=True``, traces the
+            base with it). Defaults to False.
     """
 
     def __init__(self,
@@ -93,7 +96,8 @@ class PatchRelationTarget(VisionTransformer):
                  top_k: int = 15,
                  with_attention: bool = True,
                  target_patch_size: Optional[int] = None,
-                 autocast_dtype: Optional[str] = None) -> None:
+                 autocast_dtype: Optional[str] = None,
+                 compile: Union[bool, dict] = False) -> None:
         if autocast_dtype not in (None, 'bfloat16', 'float16'):
             raise ValueError(f'autocast_dtype={autocast_dtype!r}: use None, '
                              "'bfloat16' or 'float16'")
@@ -130,6 +134,12 @@ class PatchRelationTarget(VisionTransformer):
         self.with_attention = with_attention
         self.num_heads = found.num_heads
         self.autocast_dtype = autocast_dtype
+        self._compiled = None
+        if compile:
+            plain_drop_probs(self)
+            self._compiled = torch.compile(
+                self._resampled_targets,
+                **(compile if isinstance(compile, dict) else {}))
         self._load(ckpt)
         self.requires_grad_(False)
         self.train(False)
@@ -219,11 +229,10 @@ class PatchRelationTarget(VisionTransformer):
         # Inference mode is the faster eager path; TorchDynamo cannot trace
         # inference tensors, so a compiled step runs the base under no_grad.
         compiling = torch.compiler.is_compiling()
+        targets_of = self._compiled or self._resampled_targets
         with (torch.no_grad() if compiling else torch.inference_mode()), \
                 autocast:
-            targets = resample_targets(
-                self._targets(x), self.grid(x, self.architecture.patch_size),
-                self.grid(x, self.target_patch_size))
+            targets = targets_of(x)
         # Copied outside inference mode: inference tensors cannot be saved
         # for backward, and the losses' autograd may save the targets.
         return {
@@ -232,6 +241,13 @@ class PatchRelationTarget(VisionTransformer):
             (value if compiling else value.clone())
             for key, value in targets.items()
         }
+
+    def _resampled_targets(self, x: torch.Tensor) -> Dict[str, torch.Tensor]:
+        """The targets on the new model's grid, computed in the caller's
+        grad and autocast mode."""
+        return resample_targets(
+            self._targets(x), self.grid(x, self.architecture.patch_size),
+            self.grid(x, self.target_patch_size))
 
     def _targets(self, x: torch.Tensor) -> Dict[str, torch.Tensor]:
         """The targets, computed in the caller's grad and autocast mode."""
@@ -251,7 +267,8 @@ class PatchRelationTarget(VisionTransformer):
         feature = None
         for i, layer in enumerate(self.layers):
             if i == self.num_layers - 1 and self.with_attention:
-                x = self._last_block_with_relations(layer, x, targets)
+                x = last_block_with_relations(
+                    layer, x, self.top_k_at(x.shape[1] - 1), targets)
             else:
                 x = layer(x)
             if i >= first_averaged:
@@ -259,41 +276,3 @@ class PatchRelationTarget(VisionTransformer):
                 feature = patches if feature is None else feature + patches
         targets['feature'] = feature / self.last_layers
         return targets
-
-    def _last_block_with_relations(self, layer: TransformerEncoderLayer,
-                                   x: torch.Tensor,
-                                   targets: Dict[str, torch.Tensor]
-                                   ) -> torch.Tensor:
-        """Run the last block and put its attention relations in targets.
-
-        The block output uses fused attention; explicit logits are computed
-        only for the CLS row and the K selected rows.
-
-        Args:
-            layer (TransformerEncoderLayer): The last block.
-            x (torch.Tensor): Its input, B x (1+N) x C.
-            targets (dict): Receives ``attention`` and ``indices``.
-
-        Returns:
-            torch.Tensor: The block output, B x (1+N) x C.
-        """
-        attn = layer.attn
-        B, L, C = x.shape
-        qkv = attn.qkv(layer.ln1(x)).reshape(B, L, 3, attn.num_heads,
-                                             attn.head_dims)
-        q, k, v = qkv.permute(2, 0, 3, 1, 4).unbind(0)  # B x H x L x d
-        out = F.scaled_dot_product_attention(q, k, v)
-        out = out.transpose(1, 2).reshape(B, L, C)
-        x = x + attn.out_drop(attn.gamma1(attn.proj_drop(attn.proj(out))))
-        x = layer.ffn(layer.ln2(x), identity=x)
-
-        cls_row = relation_logits(q, k, q.new_zeros(B, 0, dtype=torch.long),
-                                  1.)  # B x 1 x H x N
-        indices = cls_row[:, 0].mean(dim=1).topk(
-            self.top_k_at(L - 1), dim=-1).indices
-        targets['attention'] = relation_logits(q, k, indices,
-                                               attn.head_dims**-0.5)
-        targets['indices'] = indices
-        targets['cls_attention'] = (cls_row[:, 0] * attn.head_dims**-0.5
-                                    ).softmax(dim=-1).mean(dim=1)
-        return x

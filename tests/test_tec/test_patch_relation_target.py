@@ -108,3 +108,26 @@ def test_built_from_a_module_or_a_state_dict_as_from_its_file(
     mae_state = torch.load(mae_path)
     torch.testing.assert_close(build(mae_state)(img)['feature'],
                                build(mae_path)(img)['feature'])
+
+
+def test_base_compiled_on_its_own_gives_the_eager_targets(mae_checkpoint):
+    path = mae_checkpoint[0]
+    img = torch.randn(2, 3, IMG, IMG)
+    ref = build(path)(img)
+    out = build(path, compile=True)(img)  # inductor, in inference mode
+    assert torch.equal(out['indices'], ref['indices'])
+    for key in ('feature', 'attention', 'cls_attention'):
+        torch.testing.assert_close(out[key], ref[key], atol=1e-5, rtol=0)
+    assert not any(t.is_inference() for t in out.values())
+
+
+def test_compile_options_reach_torch_compile(mae_checkpoint):
+    graphs = []
+
+    def backend(gm, example_inputs):
+        graphs.append(gm)
+        return gm.forward
+
+    target = build(mae_checkpoint[0], compile=dict(backend=backend))
+    target(torch.randn(2, 3, IMG, IMG))
+    assert len(graphs) == 1

@@ -19,13 +19,17 @@ Usage:
     python tools/benchmarks/throughput.py [--size tiny|vit-b] [--batch N]
         [--reps 5] [--warmup 2] [--bf16] [--base-bf16]
         [--num-masks M ...] [--peak-tflops T] [--compile] [--fused]
+        [--compile-base]
 
 ``--compile`` adds each arm with its ``train_step`` compiled as MMEngine's
 ``compile=True`` does (after :func:`tec_mm.engine.make_compile_ready`),
 with the seconds of its first step (compilation included); ``--fused`` adds
 each arm with fused AdamW (``optim_wrapper.optimizer.fused=True``), and
-with ``--compile`` compiled and fused. All arms are interleaved in one
-process, so a load that changes during the run slows them alike.
+with ``--compile`` compiled and fused; ``--compile-base`` adds TEC whose
+step runs eagerly with its frozen base compiled on its own
+(``target_generator.compile=True``) for each M, its first step's seconds
+printed. All arms are interleaved in one process, so a load that changes
+during the run slows them alike.
 
 ``--bf16`` autocasts in bfloat16: MMEngine's ``AmpOptimWrapper`` on a GPU
 (the path of the configs' ``optim_wrapper``), ``tec_mm.BF16OptimWrapper``
@@ -60,22 +64,25 @@ PEAK_BF16_TFLOPS = {'H100': 989., 'H200': 989.}  # dense, SXM
 
 
 def arm_names(num_masks: List[int], base_bf16: bool, compiled: bool = False,
-              fused: bool = False) -> list:
-    """(name, config index, base dtype, M, compiled, fused) of each
-    interleaved arm."""
-    models = [('MAE', 0, None, 1)]
+              fused: bool = False, base_compiled: bool = False) -> list:
+    """(name, config index, base dtype, M, base compiled, step compiled,
+    fused) of each interleaved arm."""
+    models = [('MAE', 0, None, 1, False)]
     for m in num_masks:
         name = 'TEC' if m == 1 else f'TEC, {m} masks'
-        models.append((name, 1, None, m))
+        models.append((name, 1, None, m, False))
         if base_bf16:
-            models.append((name + ', bf16 base', 1, 'bfloat16', m))
+            models.append((name + ', bf16 base', 1, 'bfloat16', m, False))
+        if base_compiled:
+            models.append((name + ', base compiled', 1, None, m, True))
     modes = [('', False, False)]
     modes += [(', compiled', True, False)] if compiled else []
     modes += [(', fused', False, True)] if fused else []
     modes += [(', compiled, fused', True, True)] if compiled and fused \
         else []
-    return [(name + tag, i, dtype, m, c, f) for name, i, dtype, m in models
-            for tag, c, f in modes]
+    return [(name + tag, i, dtype, m, b, c, f)
+            for name, i, dtype, m, b in models for tag, c, f in modes
+            if not (b and c)]  # a step compiled whole traces its base
 
 
 def step_flops(model, wrapper, data) -> float:
@@ -103,6 +110,8 @@ def main() -> None:
     parser.add_argument('--compile', action='store_true',
                         help='compile train_step (MMEngine compile=True)')
     parser.add_argument('--fused', action='store_true', help='fused AdamW')
+    parser.add_argument('--compile-base', action='store_true',
+                        help="also TEC with its base compiled on its own")
     args = parser.parse_args()
     MMLogger.get_current_instance().setLevel(logging.WARNING)  # init logs
     device = 'cuda' if torch.cuda.is_available() else 'cpu'
@@ -116,17 +125,22 @@ def main() -> None:
     tec_cfg = Config.fromfile(osp.join(ROOT, configs[1]))
     base = random_base(tec_cfg)
     runs = {}
-    compiled = set()
-    for name, i, dtype, m, c, f in arm_names(args.num_masks, args.base_bf16,
-                                             args.compile, args.fused):
-        model, cfg = build_model(configs[i], base, dtype, m)
+    compiled, timed_first = set(), set()
+    for name, i, dtype, m, b, c, f in arm_names(
+            args.num_masks, args.base_bf16, args.compile, args.fused,
+            args.compile_base):
+        model, cfg = build_model(configs[i], base, dtype, m, b)
         model = model.to(device)
         runs[name] = (model, build_wrapper(model, cfg, device, args.bf16, c,
                                            f), m)
         compiled.update([name] if c else [])
+        timed_first.update([name] if b or c else [])
     data = random_batch(tec_cfg, batch)
-    flops = {name: step_flops(model, wrapper, data)  # counted eagerly
-             for name, (model, wrapper, _) in runs.items()}
+    flops: Dict[str, float] = {}
+    for name, (model, wrapper, _) in runs.items():  # counted eagerly
+        eager = name.replace(', base compiled', '')
+        flops[name] = flops[eager] if eager in flops else \
+            step_flops(model, wrapper, data)
     first = {}
     for name, (model, wrapper, _) in runs.items():
         if name in compiled:
@@ -155,7 +169,7 @@ def main() -> None:
         step = statistics.median(times[name])
         speed[name] = batch * m / step
         extra = f', peak {memory[name]:.2f} GiB' if name in memory else ''
-        if name in compiled:
+        if name in timed_first:
             extra += f', first step {first[name]:.1f} s'
         if peak:
             extra += f', MFU {flops[name] / step / (peak * 1e12):.1%}'

@@ -31,7 +31,8 @@ def random_base(tec_cfg: Config) -> VisionTransformer:
 
 def build_model(config: str, base: Optional[VisionTransformer] = None,
                 base_dtype: Optional[str] = None,
-                num_masks: Optional[int] = None) -> Tuple[BaseModel, Config]:
+                num_masks: Optional[int] = None,
+                base_compiled: bool = False) -> Tuple[BaseModel, Config]:
     """The model of a pretraining config (a path under the repository or
     absolute), TEC's target generator on ``base``.
 
@@ -42,6 +43,8 @@ def build_model(config: str, base: Optional[VisionTransformer] = None,
         base_dtype (str, optional): Autocast dtype of TEC's base.
         num_masks (int, optional): Masked views per image (TEC; default:
             the config's).
+        base_compiled (bool): Compile TEC's base on its own
+            (``target_generator.compile=True``).
 
     Returns:
         tuple: The model (weights initialised) and the config.
@@ -53,7 +56,7 @@ def build_model(config: str, base: Optional[VisionTransformer] = None,
         model_cfg['target_generator'] = dict(
             model_cfg['target_generator'],
             checkpoint=random_base(cfg) if base is None else base,
-            autocast_dtype=base_dtype)
+            autocast_dtype=base_dtype, compile=base_compiled)
         if num_masks is not None:
             model_cfg['num_masks'] = num_masks
     model = MODELS.build(model_cfg)
