@@ -101,6 +101,9 @@ class PatchRelationTarget(VisionTransformer):
         if autocast_dtype not in (None, 'bfloat16', 'float16'):
             raise ValueError(f'autocast_dtype={autocast_dtype!r}: use None, '
                              "'bfloat16' or 'float16'")
+        if not isinstance(compile, (bool, dict)):
+            raise ValueError(f'compile={compile!r}: use True, False or a '
+                             'dict of torch.compile options')
         if checkpoint is None:
             raise ConfigError(
                 'PatchRelationTarget needs the base model checkpoint: set '

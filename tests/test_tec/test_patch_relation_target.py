@@ -131,3 +131,5 @@ def test_compile_options_reach_torch_compile(mae_checkpoint):
     target = build(mae_checkpoint[0], compile=dict(backend=backend))
     target(torch.randn(2, 3, IMG, IMG))
     assert len(graphs) == 1
+    with pytest.raises(ValueError, match="compile='max-autotune'"):
+        build(mae_checkpoint[0], compile='max-autotune')
