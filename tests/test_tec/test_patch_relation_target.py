@@ -76,8 +76,13 @@ def test_bfloat16_base_gives_float32_targets_close_to_float32(mae_checkpoint):
     ref = build(path)(img)
     low = build(path, autocast_dtype='bfloat16')(img)
     assert low['feature'].dtype == low['attention'].dtype == torch.float32
-    for key in ('feature', 'attention'):
-        err = (low[key] - ref[key]).abs().max() / ref[key].abs().max()
+    # bf16 rounding may rank two near-equal patches the other way: the
+    # attention rows compared are the CLS row and the rows both picked
+    same = torch.cat([torch.ones(2, 1, dtype=torch.bool),
+                      low['indices'] == ref['indices']], dim=1)
+    for key, kept in (('feature', slice(None)), ('attention', same)):
+        err = (low[key][kept] - ref[key][kept]).abs().max() / \
+            ref[key].abs().max()
         assert 0 < err < 0.05, (key, err)  # bf16 rounding, nothing more
     with pytest.raises(ValueError, match="autocast_dtype='fp8'"):
         build(path, autocast_dtype='fp8')
