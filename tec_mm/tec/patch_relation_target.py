@@ -6,9 +6,9 @@ import torch
 from mmengine.logging import print_log
 from mmpretrain.models import VisionTransformer
 from mmpretrain.models.utils import resize_pos_embed
-from tec_mm.registry import MODELS
 from tec_mm.engine.compile_ready import plain_drop_probs
 from tec_mm.engine.refusal import ConfigError
+from tec_mm.registry import MODELS
 from torch import nn
 
 from tec_mm.base_models import (BaseCheckpoint, BaseCheckpointError,
@@ -137,12 +137,13 @@ class PatchRelationTarget(VisionTransformer):
         self.with_attention = with_attention
         self.num_heads = found.num_heads
         self.autocast_dtype = autocast_dtype
+        # torch.compile's options, or None to run eagerly; compiled at the
+        # first call, per instance (a copy compiles its own)
+        self.compile_options = ({} if compile is True else
+                                compile if isinstance(compile, dict) else None)
         self._compiled = None
-        if compile:
+        if self.compile_options is not None:
             plain_drop_probs(self)
-            self._compiled = torch.compile(
-                self._resampled_targets,
-                **(compile if isinstance(compile, dict) else {}))
         self._load(ckpt)
         self.requires_grad_(False)
         self.train(False)
@@ -229,10 +230,16 @@ class PatchRelationTarget(VisionTransformer):
         if self.autocast_dtype is not None:
             autocast = torch.autocast(
                 x.device.type, dtype=getattr(torch, self.autocast_dtype))
-        # Inference mode is the faster eager path; TorchDynamo cannot trace
-        # inference tensors, so a compiled step runs the base under no_grad.
+        # Inference mode is the faster eager path; a step compiled whole
+        # cannot trace inference tensors made outside it, so it runs the
+        # base under no_grad, traced with the step.
         compiling = torch.compiler.is_compiling()
-        targets_of = self._compiled or self._resampled_targets
+        targets_of = self._resampled_targets
+        if self.compile_options is not None and not compiling:
+            if self._compiled is None:
+                self._compiled = torch.compile(self._resampled_targets,
+                                               **self.compile_options)
+            targets_of = self._compiled
         with (torch.no_grad() if compiling else torch.inference_mode()), \
                 autocast:
             targets = targets_of(x)
@@ -244,6 +251,11 @@ class PatchRelationTarget(VisionTransformer):
             (value if compiling else value.clone())
             for key, value in targets.items()
         }
+
+    def __getstate__(self) -> dict:
+        """The module's state without its compiled forward, which is bound
+        to this instance (a copy or an unpickled module compiles its own)."""
+        return dict(self.__dict__, _compiled=None)
 
     def _resampled_targets(self, x: torch.Tensor) -> Dict[str, torch.Tensor]:
         """The targets on the new model's grid, computed in the caller's

@@ -1,3 +1,5 @@
+import copy
+
 import pytest
 import torch
 
@@ -77,8 +79,9 @@ def test_bfloat16_base_gives_float32_targets_close_to_float32(mae_checkpoint):
     low = build(path, autocast_dtype='bfloat16')(img)
     assert low['feature'].dtype == low['attention'].dtype == torch.float32
     # bf16 rounding may rank two near-equal patches the other way: the
-    # attention rows compared are the CLS row and the rows both picked
-    same = torch.cat([torch.ones(2, 1, dtype=torch.bool),
+    # attention rows compared are the CLS row and the ranks at which both
+    # precisions picked the same patch
+    same = torch.cat([torch.ones_like(ref['indices'][:, :1], dtype=torch.bool),
                       low['indices'] == ref['indices']], dim=1)
     for key, kept in (('feature', slice(None)), ('attention', same)):
         err = (low[key][kept] - ref[key][kept]).abs().max() / \
@@ -134,7 +137,12 @@ def test_compile_options_reach_torch_compile(mae_checkpoint):
         return gm.forward
 
     target = build(mae_checkpoint[0], compile=dict(backend=backend))
-    target(torch.randn(2, 3, IMG, IMG))
+    img = torch.randn(2, 3, IMG, IMG)
+    target(img)
     assert len(graphs) == 1
+    # a copy's compiled forward runs on the copy's weights
+    twin = copy.deepcopy(target)
+    twin.patch_embed.projection.weight.data.zero_()
+    assert not torch.equal(twin(img)['feature'], target(img)['feature'])
     with pytest.raises(ValueError, match="compile='max-autotune'"):
         build(mae_checkpoint[0], compile='max-autotune')

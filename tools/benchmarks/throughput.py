@@ -111,7 +111,7 @@ def main() -> None:
                         help='compile train_step (MMEngine compile=True)')
     parser.add_argument('--fused', action='store_true', help='fused AdamW')
     parser.add_argument('--compile-base', action='store_true',
-                        help="also TEC with its base compiled on its own")
+                        help='also TEC with its base compiled on its own')
     args = parser.parse_args()
     MMLogger.get_current_instance().setLevel(logging.WARNING)  # init logs
     device = 'cuda' if torch.cuda.is_available() else 'cpu'

@@ -44,7 +44,7 @@ def build_model(config: str, base: Optional[VisionTransformer] = None,
         num_masks (int, optional): Masked views per image (TEC; default:
             the config's).
         base_compiled (bool): Compile TEC's base on its own
-            (``target_generator.compile=True``).
+            (``target_generator.compile=True``). Defaults to False.
 
     Returns:
         tuple: The model (weights initialised) and the config.
