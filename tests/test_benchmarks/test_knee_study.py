@@ -1,7 +1,8 @@
 """The knee study's rules by hand: the candidates and their partners, the
 decay branch's length, the knee found only where kNN and fine-tuning both
-stop gaining, the fine-tuning length where the ranking stops changing, and
-the projected cost, and a stable run's pid file."""
+stop gaining, the fine-tuning length where the ranking stops changing, the
+base of the later stages (the knee or ``--knee-base``), and a stable run's
+pid file."""
 import argparse
 import json
 import os
@@ -186,18 +187,6 @@ def test_the_fine_tuning_length_is_where_the_ranking_settles(monkeypatch):
     assert knee_stages.ranking([80, 81, 79]) == (1, 0, 2)
 
 
-def test_projected_cost_by_hand():
-    plan = dict(mae=1., tec=0., finetune_50k=0., finetune_60k=0., probe=0.)
-    # E1 = 12: points 12, 16 and 24; stable runs to 24 - 2 = 22 (seed 0)
-    # and 16 - 2 = 14 (seed 1); branches 1 + 2 + 2 (seed 0) + 1 + 2
-    parts = knee_report.projected_minutes(12, plan)
-    assert parts['mae'] == pytest.approx(22 + 14 + 5 + 3)
-    plan = dict(mae=0., tec=2., finetune_50k=0., finetune_60k=0., probe=0.)
-    # six sweep runs and seed 1 of E1/3 = 4 epochs, and TEC for E1
-    assert knee_report.projected_minutes(12, plan)['tec'] == \
-        pytest.approx(2 * (7 * 4 + 12))
-
-
 def test_a_pid_file_counts_only_while_it_names_a_training_process(tmp_path):
     pid_file = tmp_path / 'stable.pid'
     sleeper = subprocess.Popen(['sleep', '30'])
@@ -212,3 +201,31 @@ def test_a_pid_file_counts_only_while_it_names_a_training_process(tmp_path):
         sleeper.kill()
         trainer.kill()
     assert knee_study._alive(str(tmp_path / 'missing.pid')) is False
+
+
+def test_recipe_and_arms_need_a_sweep_from_their_base(tmp_path):
+    on_disk = dict(model='vit-mini-p4', images=2500, e1=6, base=6,
+                   chosen='tau=0.5')
+    (tmp_path / 'results.json').write_text(json.dumps(on_disk))
+    for stages, base in ((['knee-recipe'], 8), (['knee-arms'], 8),
+                         (['knee-recipe', 'knee-arms'], None)):
+        if base is None:  # the knee's own sweep was stopped before choosing
+            (tmp_path / 'results.json').write_text(json.dumps(
+                dict(on_disk, e1=8, chosen=None)))
+        args = argparse.Namespace(
+            results=str(tmp_path), knee_model='vit-mini-p4', knee_images=2500,
+            cfg_options=[], stages=stages, knee_epochs=[18, 48],
+            knee_base=base)
+        with pytest.raises(SystemExit, match='^error: no TEC setting is '
+                           'chosen from the base at 8 epochs: run stage '
+                           'knee-sweep from it first$'):
+            knee_stages.run_knee(args)
+    assert json.loads((tmp_path / 'results.json').read_text())['base'] == 6
+
+
+def test_the_report_names_a_base_that_is_not_the_knee():
+    assert knee_report.base_name(dict(base=36, e1=36)) == 'E1 = 36'
+    assert knee_report.base_name(dict(base=576, e1=None)) == (
+        'E = 576, not the knee: `--knee-base 576`, no knee found')
+    assert knee_report.base_name(dict(base=24, e1=36)) == (
+        'E = 24, not the knee: `--knee-base 24`, E1 = 36')

@@ -111,5 +111,7 @@ def test_the_report_and_nothing_measured_twice(study):
     assert again['arms'] == results['arms']
     text = (tmp / 'res/results.md').read_text()
     assert '**E1 = 6**' in text and '## Verdicts' in text
+    assert 'TEC for E1/3 from the base at E1 = 6.' in text
+    assert 'TEC E1/3 above the base (E1 = 6)' in text
     assert 'seed 1 not measured yet' in text
     assert (tmp / 'res/curve.png').stat().st_size > 0

@@ -190,6 +190,12 @@ def main() -> None:
     parser.add_argument('--longest-finetune', type=int, default=8,
                         help='the longest fine-tuning recipe tried by stage '
                         'knee-recipe (default: 8 epochs)')
+    parser.add_argument('--knee-base', type=int, metavar='E',
+                        help='stages knee-sweep, knee-recipe and knee-arms '
+                        "from the curve's point at E epochs instead of the "
+                        'knee E1: TEC asked from a base the rule has not '
+                        'reached (e.g. where only kNN stopped gaining); the '
+                        'report says so (default: E1)')
     parser.add_argument('--longer', type=int, nargs='+', default=[2],
                         help='"MAE trained longer" at these multiples of E1 '
                         '(default: 2)')

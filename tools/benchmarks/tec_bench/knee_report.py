@@ -1,6 +1,7 @@
 """The knee study's report, written from its results json: the plan and
-its projected cost, the curve to the knee, the TEC sweep, the fine-tuning
-length, the arms on the test split and the verdicts."""
+its projected cost (:mod:`.knee_cost`), the curve to the knee, the TEC
+sweep, the fine-tuning length, the arms on the test split and the
+verdicts."""
 import math
 import os
 import os.path as osp
@@ -11,82 +12,17 @@ import matplotlib
 matplotlib.use('Agg')
 import matplotlib.pyplot as plt  # noqa: E402
 
-from .knee_study import (IMAGES, KNEE_GAIN, KNEE_MODELS, candidates,  # noqa
-                         decay_epochs, partner, setting_tag)
-from .knee_projection import knee_projection
+from .knee_cost import plan_rows, projected_minutes  # noqa: E402
+from .knee_projection import knee_projection  # noqa: E402
+from .knee_study import (IMAGES, KNEE_GAIN, KNEE_MODELS, partner,  # noqa
+                         setting_tag)
 from .sustainability_report import summarise, two_columns, verdict  # noqa
-
-SWEEP_RUNS = 6  # three taus, then three single changes
-RECIPE_EPOCHS = (2, 3, 4, 5)  # assumed tried before the ranking settles
 
 
 def images(results: dict) -> str:
     """The study's pretraining images, e.g. ``'10k'``."""
     images = results.get('images', IMAGES)
     return f'{images / 1000:g}k' if images >= 1000 else str(images)
-
-
-def projected_minutes(e1: int, plan: Dict[str, float]) -> Dict[str, float]:
-    """Single-process minutes of the whole study if the knee is at ``e1``.
-
-    Args:
-        e1 (int): The knee.
-        plan (Dict[str, float]): Minutes of one epoch: ``mae`` and ``tec``
-            (the study's images), ``finetune_50k`` and ``finetune_60k``;
-            ``probe``: the features of one kNN + linear evaluation.
-
-    Returns:
-        Dict[str, float]: Minutes by part, and ``total``.
-    """
-    points = {x for e in candidates(12, e1) for x in (e, partner(e))}
-    points |= {2 * e1}
-    stable = (2 * e1 - decay_epochs(2 * e1)) + \
-        (partner(e1) - decay_epochs(partner(e1)))  # seed 0, seed 1
-    branches = sum(decay_epochs(p) for p in points) + decay_epochs(e1) + \
-        decay_epochs(partner(e1))
-    finetuned = {e for e in candidates(12, e1) if (e // 3) & (e // 3 - 1)
-                 == 0} | {e1, partner(e1), 2 * e1}
-    parts = dict(
-        mae=(stable + branches) * plan['mae'],
-        tec=(SWEEP_RUNS * e1 / 3 + e1 / 3 + e1) * plan['tec'],
-        curve_eval=len(points) * plan['probe'] +
-        2 * len(finetuned) * plan['finetune_50k'],
-        recipe=3 * sum(RECIPE_EPOCHS[1:]) * plan['finetune_50k'],
-        arms=8 * (RECIPE_EPOCHS[-2] * plan['finetune_60k'] + plan['probe']))
-    parts['total'] = sum(parts.values())
-    return parts
-
-
-def plan_rows(results: dict) -> List[str]:
-    """The measured epoch costs and the projection by E1."""
-    plan = results.get('plan')
-    if not plan:
-        return []
-    load = f", load average {plan['load']:.1f}" if 'load' in plan else ''
-    rows = ['## Plan: measured costs and the projected study', '',
-            'Minutes of one epoch, one process with one thread '
-            f"({plan['machine']}{load}; `--stages knee-plan`): " +
-            ', '.join(f'{k} {v:.2f}' for k, v in plan.items()
-                      if isinstance(v, float) and k != 'load') + '.', '',
-            'Projected minutes of one process by part, if the knee is at E1 '
-            f'(the sweep\'s {SWEEP_RUNS} TEC runs, fine-tuning recipes of '
-            f'{RECIPE_EPOCHS[0]}-{RECIPE_EPOCHS[-1]} epochs tried and '
-            f'{RECIPE_EPOCHS[-2]} chosen; two such processes side by side '
-            'halve the wall-clock at best):', '',
-            '| E1 | MAE | TEC | curve evaluation | recipe | arms | total '
-            '(h) |', '|---|---|---|---|---|---|---|']
-    fits = []
-    for e1 in (24, 48, 96, 192, 384):
-        p = projected_minutes(e1, plan)
-        rows.append(f'| {e1} | ' + ' | '.join(
-            f'{p[k]:.0f}' for k in ('mae', 'tec', 'curve_eval', 'recipe',
-                                    'arms')) + f" | {p['total'] / 60:.1f} |")
-        if p['total'] / 2 <= 8 * 60:
-            fits.append(e1)
-    rows += ['', 'With two processes the whole study fits 8 hours if E1 <= '
-             f'{max(fits)}.' if fits else 'With two processes the whole '
-             'study fits 8 hours for none of these E1.']
-    return rows + ['']
 
 
 def curve_finetuned(results: dict) -> Dict[int, Dict[str, float]]:
@@ -156,8 +92,9 @@ def projection_rows(results: dict) -> List[str]:
             rows.append(
                 f'- {name} fits a log-linear curve ({shape}: the exponent at '
                 'its lower bound), which gains the same at every E: no knee '
-                f"projected. The last two points gain {fit['per_doubling']:.2f}"
-                ' per doubling of E; the rule needs less than '
+                'projected. The last two points gain '
+                f"{fit['per_doubling']:.2f} per doubling of E; the rule needs "
+                'less than '
                 f'{gain / math.log2(4 / 3):.2f}.')
             continue
         cost = projected_minutes(fit['knee'], results['plan'])['total'] \
@@ -196,10 +133,19 @@ def plot(results: dict, path: str) -> None:
     plt.close(fig)
 
 
+def base_name(results: dict) -> str:
+    """The base the arms start from: the knee E1, or a point the knee rule
+    has not reached (``--knee-base``)."""
+    e, e1 = results['base'], results.get('e1')
+    return f'E1 = {e}' if e == e1 else (
+        f'E = {e}, not the knee: `--knee-base {e}`, ' + (
+            f'E1 = {e1}' if isinstance(e1, int) else 'no knee found'))
+
+
 def recipe_rows(results: dict) -> List[str]:
     """Validation top-1 of the recipe arms at each fine-tuning length."""
-    e1, chosen = results.get('e1'), results.get('chosen')
-    if not isinstance(e1, int) or chosen is None:
+    e1, chosen = results.get('base'), results.get('chosen')
+    if e1 is None or chosen is None:
         return []
     keys = [f'mae{e1}wsd_s0', f'mae{partner(e1)}wsd_s0',
             f'tec{setting_tag(chosen)}_mae{e1}wsd_s0+{e1 // 3}']
@@ -242,14 +188,15 @@ def arm_rows(results: dict) -> List[str]:
 
 
 def verdict_rows(results: dict) -> List[str]:
-    """A line per claim at the knee."""
-    e1, chosen = results.get('e1'), results.get('chosen')
-    if not isinstance(e1, int) or chosen is None:
+    """A line per claim at the base (the knee or ``--knee-base``)."""
+    e1, chosen = results.get('base'), results.get('chosen')
+    if e1 is None or chosen is None:
         return []
     tec = f'tec{setting_tag(chosen)}_mae{e1}wsd_s{{s}}+{e1 // 3}'
     arms = results.get('arms', {})
     rows = ['## Verdicts', '',
-            verdict(f'TEC E1/3 above the base (E1 = {e1})', arms, tec,
+            verdict(f'TEC E1/3 above the base ({base_name(results)})', arms,
+                    tec,
                     f'mae{e1}wsd_s{{s}}'),
             verdict('TEC E1/3 above MAE E1 + E1/3', arms, tec,
                     f'mae{partner(e1)}wsd_s{{s}}')]
@@ -283,6 +230,8 @@ def write_knee_report(results: dict, out_dir: str) -> str:
                   '12 ep of results/sustainability.', '']
     lines += [*two_columns('## TEC sweep (kNN, validation split)', 'kNN %',
                            sweep), '']
+    if results.get('base') is not None:
+        lines += [f'TEC for E1/3 from the base at {base_name(results)}.', '']
     if results.get('chosen'):
         lines += [f"Chosen: {results['chosen']}; the base's attention "
                   'target entropy / log N: ' + ', '.join(

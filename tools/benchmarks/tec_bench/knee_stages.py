@@ -137,9 +137,12 @@ def tec_setting(bench: KneeBenchmark, e1: int, name: str, epochs: int,
 
 
 def stage_sweep(bench: KneeBenchmark, e1: int) -> str:
-    """TEC for E1/3 from the E1 base (seed 0) at each setting, scored by
-    kNN on the validation split; the base's attention-target entropy."""
+    """TEC for E1/3 from the E1 base (seed 0; ``--knee-base``: another
+    point of the curve) at each setting, scored by kNN on the validation
+    split; the base's attention-target entropy."""
     with timed(bench, 'knee-sweep'):
+        if bench.results.get('base') != e1:
+            bench.results.update(base=e1, chosen=None)
         base = bench.point(e1, 0)
         if bench.results.get('entropy_base') != base.key:
             bench.results['entropy'] = base_target_entropy(
@@ -233,7 +236,8 @@ def first_candidate(warmup: float) -> int:
 def run_knee(args) -> str:
     """Run the knee stages of ``args.stages``: plan, knee, sweep, recipe,
     arms, check; each stage after the knee needs the ones before it to have
-    run (now or earlier).
+    run (now or earlier). The stages after the knee start from the knee
+    E1, or from the point ``args.knee_base`` where it is given.
 
     Returns:
         str: The report (``results.md``), rewritten from the json.
@@ -251,13 +255,20 @@ def run_knee(args) -> str:
         stage_plan(bench)
     e1 = stage_knee(bench, *args.knee_epochs, args.knee_gain, args.longer) \
         if 'knee' in stages else bench.results.get('e1')
-    if e1 is not None:
+    base = getattr(args, 'knee_base', None) or e1
+    if base is not None:
         if 'knee-sweep' in stages:
-            stage_sweep(bench, e1)
+            stage_sweep(bench, base)
+        if {'knee-recipe', 'knee-arms'} & set(stages) and (
+                bench.results.get('base') != base or
+                not bench.results.get('chosen')):
+            raise SystemExit(
+                f'error: no TEC setting is chosen from the base at {base} '
+                'epochs: run stage knee-sweep from it first')
         if 'knee-recipe' in stages:
-            stage_recipe(bench, e1, args.longest_finetune)
+            stage_recipe(bench, base, args.longest_finetune)
         if 'knee-arms' in stages:
-            stage_arms(bench, e1, args.longer, args.arms)
+            stage_arms(bench, base, args.longer, args.arms)
     if 'knee-check' in stages:
         stage_check(bench)
     return write_knee_report(bench.results, args.results)
