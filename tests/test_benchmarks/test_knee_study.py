@@ -229,3 +229,19 @@ def test_the_report_names_a_base_that_is_not_the_knee():
         'E = 576, not the knee: `--knee-base 576`, no knee found')
     assert knee_report.base_name(dict(base=24, e1=36)) == (
         'E = 24, not the knee: `--knee-base 24`, E1 = 36')
+
+
+def test_two_processes_keep_each_others_stage_minutes(tmp_path):
+    args = argparse.Namespace(results=str(tmp_path), knee_model='vit-mini-p4',
+                              knee_images=2500, cfg_options=[])
+    (tmp_path / 'results.json').write_text(json.dumps(dict(
+        model='vit-mini-p4', images=2500, stage_minutes={'knee-plan': 3.})))
+    curve, sweep = (knee_study.KneeBenchmark(args) for _ in range(2))
+    curve.results['stage_minutes']['knee'] = 40.
+    curve.save()
+    sweep.results['stage_minutes']['knee-sweep'] = 30.
+    sweep.save()
+    curve.results['stage_minutes']['knee'] = 50.
+    curve.save()
+    assert json.loads((tmp_path / 'results.json').read_text())[
+        'stage_minutes'] == {'knee-plan': 3., 'knee': 50., 'knee-sweep': 30.}

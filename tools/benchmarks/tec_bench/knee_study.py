@@ -244,7 +244,8 @@ class KneeBenchmark(Benchmark):
     def save(self) -> None:
         """Write the results, keeping what another run (e.g. a second
         process measuring other arms) recorded meanwhile: its entries are
-        merged into this run's dicts, which stay the same objects."""
+        merged into this run's dicts, which stay the same objects; a
+        stage's minutes only grow, so the larger count is kept."""
         if osp.exists(self.json):
             with open(self.json) as f:
                 on_disk = json.load(f)
@@ -255,6 +256,9 @@ class KneeBenchmark(Benchmark):
                 for key, value in on_disk.get(part, {}).items():
                     for name, measured in value.items():
                         mine.setdefault(key, {}).setdefault(name, measured)
+            minutes = self.results.setdefault('stage_minutes', {})
+            for stage, spent in on_disk.get('stage_minutes', {}).items():
+                minutes[stage] = max(minutes.get(stage, 0.), spent)
         super().save()
 
 
