@@ -10,7 +10,7 @@ import subprocess
 import sys
 
 import pytest
-from tec_bench import knee_report, knee_stages, knee_study
+from tec_bench import knee_report, knee_stages, knee_study, runs
 from tec_bench.knee_study import (KNEE_MODELS, Point, candidates,
                                   decay_epochs, knee_configs, partner)
 
@@ -196,11 +196,11 @@ def test_a_pid_file_counts_only_while_it_names_a_training_process(tmp_path):
         for pid, alive in ((os.getpid(), False), (sleeper.pid, False),
                            (trainer.pid, True), (2**22 + 1, False)):
             pid_file.write_text(str(pid))
-            assert knee_study._alive(str(pid_file)) is alive, pid
+            assert runs.training_alive(str(pid_file)) is alive, pid
     finally:
         sleeper.kill()
         trainer.kill()
-    assert knee_study._alive(str(tmp_path / 'missing.pid')) is False
+    assert runs.training_alive(str(tmp_path / 'missing.pid')) is False
 
 
 def test_recipe_and_arms_need_a_sweep_from_their_base(tmp_path):

@@ -20,9 +20,9 @@ from tec_mm.registry import MODELS
 Features = Tuple[torch.Tensor, torch.Tensor]
 
 
-def build_pretraining_model(cfg: Config,
-                           checkpoint: Optional[str],
-                           base_checkpoint: Optional[str] = None) -> BaseModel:
+def build_pretraining_model(
+        cfg: Config, checkpoint: Optional[str],
+        base_checkpoint: Optional[str] = None) -> BaseModel:
     """Build a pretraining config's whole model with its trained weights.
 
     Args:

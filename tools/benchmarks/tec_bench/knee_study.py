@@ -18,7 +18,8 @@ import re
 import time
 from typing import List, NamedTuple, Optional, Sequence
 
-from .runs import ROOT, fine_tune, last_checkpoint, train_resumable
+from .runs import (ROOT, epoch_minutes, fine_tune, last_checkpoint,
+                   train_resumable, training_alive)
 from .sustainability_arms import Arm, Benchmark, model_config, schedule
 from .training_flops import training_flops_per_image
 
@@ -158,7 +159,7 @@ class KneeBenchmark(Benchmark):
         work_dir = osp.join(self.args.work_dir, point.family, 'stable')
         path = osp.join(work_dir, f'epoch_{point.stable_epochs}.pth')
         pid_file = osp.join(self.args.work_dir, point.family, 'stable.pid')
-        while not osp.exists(path) and _alive(pid_file):
+        while not osp.exists(path) and training_alive(pid_file):
             time.sleep(20)
         if not osp.exists(path):
             os.makedirs(work_dir, exist_ok=True)
@@ -197,7 +198,7 @@ class KneeBenchmark(Benchmark):
         cfg = model_config(arm.config, options)
         record = dict(
             checkpoint=last_checkpoint(work_dir), branch_minutes=branch,
-            minutes=branch + arm.stable_epochs * _epoch_minutes(
+            minutes=branch + arm.stable_epochs * epoch_minutes(
                 osp.dirname(stable)),
             flops=training_flops_per_image(cfg) *
             cfg.train_dataloader.dataset.indices * arm.epochs)
@@ -270,37 +271,13 @@ def recipe(epochs: int) -> List[str]:
             f'param_scheduler.1.end={epochs}']
 
 
-def _alive(pid_file: str) -> bool:
-    """Whether the process named in ``pid_file`` is a training or study
-    process still running (and is not this one): after a reboot the pid
-    may name an unrelated process."""
-    try:
-        with open(pid_file) as f:
-            pid = int(f.read().strip())
-        with open(f'/proc/{pid}/cmdline', 'rb') as f:
-            command = f.read()
-    except (OSError, ValueError):
-        return False
-    return pid != os.getpid() and (b'train.py' in command or
-                                   b'sustainability.py' in command)
-
-
-def _epoch_minutes(work_dir: str) -> float:
-    """Median wall-clock of one epoch of a run that keeps every epoch's
-    checkpoint (from their times)."""
-    times = sorted(osp.getmtime(osp.join(work_dir, name))
-                   for name in os.listdir(work_dir)
-                   if name.startswith('epoch_') and name.endswith('.pth'))
-    gaps = sorted(b - a for a, b in zip(times, times[1:]))
-    return gaps[len(gaps) // 2] / 60 if gaps else 0.
-
-
 def find_knee(bench: KneeBenchmark, first: int, last: int,
               gain: float = KNEE_GAIN) -> Optional[int]:
     """E1: the first candidate whose point E/3 further gains less than
     ``gain`` in kNN and in fine-tuning top-1 (validation split, seed 0;
-    fine-tuned for ``bench.curve_finetune`` epochs). Fine-tuning is run only where kNN already meets the rule, and
-    at the candidates 3 * 2^a for the plot. None: no knee up to ``last``."""
+    fine-tuned for ``bench.curve_finetune`` epochs). Fine-tuning is run
+    only where kNN already meets the rule, and at the candidates 3 * 2^a
+    for the plot. None: no knee up to ``last``."""
     for e in candidates(first, last):
         plotted = (e // 3) & (e // 3 - 1) == 0  # e = 3 * 2^a
         pair = [bench.curve_point(bench.point(x, 0),

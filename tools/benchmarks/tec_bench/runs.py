@@ -216,3 +216,28 @@ def fine_tune(config: str,
         init = [f'model.backbone.init_cfg.checkpoint={backbone}']
     train_resumable(config, work_dir, [*init, *options], label=label)
     return logged_metrics(work_dir, ['accuracy/top1'])['accuracy/top1']
+
+
+def training_alive(pid_file: str) -> bool:
+    """Whether the process named in ``pid_file`` is a training or study
+    process still running (and is not this one): after a reboot the pid
+    may name an unrelated process."""
+    try:
+        with open(pid_file) as f:
+            pid = int(f.read().strip())
+        with open(f'/proc/{pid}/cmdline', 'rb') as f:
+            command = f.read()
+    except (OSError, ValueError):
+        return False
+    return pid != os.getpid() and (b'train.py' in command or
+                                   b'sustainability.py' in command)
+
+
+def epoch_minutes(work_dir: str) -> float:
+    """Median wall-clock of one epoch of a run that keeps every epoch's
+    checkpoint (from their times)."""
+    times = sorted(osp.getmtime(osp.join(work_dir, name))
+                   for name in os.listdir(work_dir)
+                   if name.startswith('epoch_') and name.endswith('.pth'))
+    gaps = sorted(b - a for a, b in zip(times, times[1:]))
+    return gaps[len(gaps) // 2] / 60 if gaps else 0.

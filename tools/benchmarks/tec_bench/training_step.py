@@ -88,8 +88,8 @@ def random_batch(cfg: Config, batch: int) -> dict:
     """``batch`` random uint8 images of the config's size and their (empty)
     data samples, as a data loader gives them to ``train_step``."""
     backbone = cfg.model.backbone
-    channels = backbone.get('in_channels',
-                            backbone.get('patch_cfg', {}).get('in_channels', 3))
+    patch_cfg = backbone.get('patch_cfg', {})
+    channels = backbone.get('in_channels', patch_cfg.get('in_channels', 3))
     shape = (batch, channels, backbone.img_size, backbone.img_size)
     return dict(inputs=torch.randint(0, 256, shape, dtype=torch.uint8),
                 data_samples=[DataSample() for _ in range(batch)])
