@@ -48,7 +48,8 @@ def base_target_entropy(tec_config: str, checkpoint: str,
     loader = Runner.build_dataloader(dict(
         batch_size=512, sampler=dict(type='DefaultSampler', shuffle=False),
         collate_fn=dict(type='default_collate'),
-        dataset=dict(type='LocalFashionMNIST', data_root=DEBIAN_FASHION_MNIST,
+        dataset=dict(type='LocalFashionMNIST', _scope_='tec_mm',
+                     data_root=DEBIAN_FASHION_MNIST,
                      indices=list(range(50000, 50512)),
                      pipeline=[dict(type='PackInputs')])))
     logits = {}  # by K: the base's forward does not depend on tau
