@@ -229,6 +229,9 @@ def test_the_report_names_a_base_that_is_not_the_knee():
         'E = 576, not the knee: `--knee-base 576`, no knee found')
     assert knee_report.base_name(dict(base=24, e1=36)) == (
         'E = 24, not the knee: `--knee-base 24`, E1 = 36')
+    assert knee_report.base_name(dict(base=576)) == (
+        'E = 576, not the knee: `--knee-base 576`, the knee search not '
+        'finished')
 
 
 def test_two_processes_keep_each_others_stage_minutes(tmp_path):

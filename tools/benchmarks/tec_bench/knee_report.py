@@ -136,10 +136,11 @@ def plot(results: dict, path: str) -> None:
 def base_name(results: dict) -> str:
     """The base the arms start from: the knee E1, or a point the knee rule
     has not reached (``--knee-base``)."""
-    e, e1 = results['base'], results.get('e1')
+    e, e1 = results['base'], results.get('e1', 'missing')
     return f'E1 = {e}' if e == e1 else (
         f'E = {e}, not the knee: `--knee-base {e}`, ' + (
-            f'E1 = {e1}' if isinstance(e1, int) else 'no knee found'))
+            f'E1 = {e1}' if isinstance(e1, int) else 'no knee found'
+            if e1 is None else 'the knee search not finished'))
 
 
 def recipe_rows(results: dict) -> List[str]:
