@@ -204,7 +204,7 @@ def test_a_pid_file_counts_only_while_it_names_a_training_process(tmp_path):
 
 
 def test_recipe_and_arms_need_a_sweep_from_their_base(tmp_path):
-    on_disk = dict(model='vit-mini-p4', images=2500, e1=6, base=6,
+    on_disk = dict(model='vit-mini-p4', images=10000, e1=6, base=6,
                    chosen='tau=0.5')
     (tmp_path / 'results.json').write_text(json.dumps(on_disk))
     for stages, base in ((['knee-recipe'], 8), (['knee-arms'], 8),
@@ -213,7 +213,7 @@ def test_recipe_and_arms_need_a_sweep_from_their_base(tmp_path):
             (tmp_path / 'results.json').write_text(json.dumps(
                 dict(on_disk, e1=8, chosen=None)))
         args = argparse.Namespace(
-            results=str(tmp_path), knee_model='vit-mini-p4', knee_images=2500,
+            results=str(tmp_path), knee_model='vit-mini-p4', knee_images=10000,
             cfg_options=[], stages=stages, knee_epochs=[18, 48],
             knee_base=base)
         with pytest.raises(SystemExit, match='^error: no TEC setting is '
@@ -248,3 +248,17 @@ def test_two_processes_keep_each_others_stage_minutes(tmp_path):
     curve.save()
     assert json.loads((tmp_path / 'results.json').read_text())[
         'stage_minutes'] == {'knee-plan': 3., 'knee': 50., 'knee-sweep': 30.}
+
+
+@pytest.mark.parametrize('base', [12, 0])
+def test_a_knee_base_inside_the_warm_up_is_refused(tmp_path, base):
+    args = argparse.Namespace(
+        results=str(tmp_path), knee_model='vit-mini-p4', knee_images=2500,
+        cfg_options=[], stages=['knee-sweep'], knee_epochs=[18, 48],
+        knee_base=base)
+    # 12 epochs decay from 11, within the 12-epoch warm-up; 18 from 16
+    with pytest.raises(SystemExit, match=f'^error: --knee-base {base}: the '
+                       'point decays before the warm-up of 12 epochs on '
+                       '--knee-images 2500 ends; give at least 18$'):
+        knee_stages.run_knee(args)
+    assert not (tmp_path / 'results.json').exists()

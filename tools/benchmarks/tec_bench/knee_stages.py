@@ -251,11 +251,17 @@ def run_knee(args) -> str:
             f'--knee-images {bench.images} ends after the decay of the first '
             f'candidate, {first} epochs, begins: give --knee-epochs from at '
             f'least {first_candidate(bench.warmup)}')
+    base = getattr(args, 'knee_base', None)
+    if base is not None and bench.warmup > base - decay_epochs(base):
+        raise SystemExit(
+            f'error: --knee-base {base}: the point decays before the warm-up '
+            f'of {bench.warmup:g} epochs on --knee-images {bench.images} '
+            f'ends; give at least {first_candidate(bench.warmup)}')
     if 'knee-plan' in stages:
         stage_plan(bench)
     e1 = stage_knee(bench, *args.knee_epochs, args.knee_gain, args.longer) \
         if 'knee' in stages else bench.results.get('e1')
-    base = getattr(args, 'knee_base', None) or e1
+    base = base or e1
     if base is not None:
         if 'knee-sweep' in stages:
             stage_sweep(bench, base)
