@@ -1,9 +1,12 @@
 import json
+import os
 import os.path as osp
+import subprocess
+import sys
 
 import pytest
 from runner_utils import MAE, TINY
-from tec_bench import last_checkpoint, logged_metrics, run_tool
+from tec_bench import last_checkpoint, logged_metrics, run_tool, runs
 from tec_bench.runs import _ETA, _seconds, resume_point, train_resumable
 
 from tec_mm.datasets import DEBIAN_FASHION_MNIST
@@ -73,3 +76,18 @@ def test_a_refusing_tool_raises_its_error_line(tmp_path):
                  'model.target_generator.checkpoint=/missing.pth',
                  log=str(log))
     assert 'error: Base checkpoint not found' in log.read_text()
+
+
+def test_a_run_another_process_trains_is_waited_for(tmp_path, monkeypatch):
+    work = tmp_path / 'run'
+    work.mkdir()
+    other = subprocess.Popen([sys.executable, '-c',
+                              'import time; time.sleep(2)', 'train.py'])
+    (work / 'run.pid').write_text(str(other.pid))
+    started = []
+    monkeypatch.setattr(runs, 'WAIT_SECONDS', 0.1)
+    monkeypatch.setattr(runs, 'run_tool',
+                        lambda *args, **kwargs: started.append(other.poll()))
+    train_resumable(MAE, str(work), [])
+    assert started == [0]  # after the other process ended
+    assert (work / 'run.pid').read_text() == str(os.getpid())

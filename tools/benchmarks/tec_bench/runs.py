@@ -16,6 +16,7 @@ from tec_mm.engine.refusal import Refusal
 
 ROOT = osp.dirname(osp.dirname(osp.dirname(osp.dirname(
     osp.abspath(__file__)))))
+WAIT_SECONDS = 20  # between looks at a run another process is training
 # MMEngine's train log line: "... eta: 0:02:42 ..." ("1 day, 2:03:04" too)
 _ETA = re.compile(r'(?:Epoch|Iter)\(train\).*?eta: (?:(\d+) days?, )?'
                   r'(\d+):(\d\d):(\d\d)')
@@ -100,7 +101,9 @@ def train_resumable(config: str, work_dir: str, options: List[str],
     weights, optimizer, schedule position and epoch), else from scratch.
 
     The wall-clock of each invocation is kept in ``work_dir/wall_clock.json``;
-    one that was killed counts up to its last checkpoint.
+    one that was killed counts up to its last checkpoint. A run that another
+    study process is training (``work_dir/run.pid``) is waited for, then
+    taken up where it stopped: two processes never train one work dir.
 
     Args:
         config (str): The training config.
@@ -112,6 +115,12 @@ def train_resumable(config: str, work_dir: str, options: List[str],
     Returns:
         float: Minutes of training behind the run's last checkpoint.
     """
+    pid_file = osp.join(work_dir, 'run.pid')
+    while training_alive(pid_file):
+        time.sleep(WAIT_SECONDS)
+    os.makedirs(work_dir, exist_ok=True)
+    with open(pid_file, 'w') as f:
+        f.write(str(os.getpid()))
     ledger = osp.join(work_dir, 'wall_clock.json')
     spans: List[List[Optional[float]]] = []
     if osp.exists(ledger):
