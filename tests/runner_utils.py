@@ -5,6 +5,7 @@ import json
 import os.path as osp
 import subprocess
 import sys
+import time
 
 import pytest
 
@@ -25,6 +26,21 @@ def train(config, work_dir, *options, resume=False):
     res = subprocess.run(cmd, capture_output=True, text=True, timeout=600)
     assert res.returncode == 0, res.stdout[-4000:] + res.stderr[-4000:]
     return res.stdout + res.stderr
+
+
+def started(*args):
+    """A process of ``args``, once its command line shows in /proc (right
+    after ``Popen`` returns, ``exec`` may not have set it yet)."""
+    child = subprocess.Popen(args)
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        with open(f'/proc/{child.pid}/cmdline', 'rb') as f:
+            if f.read().split(b'\0')[:len(args)] == [
+                    arg.encode() for arg in args]:
+                return child
+        time.sleep(0.01)
+    child.kill()
+    raise TimeoutError(f'{args[0]} did not start')
 
 
 def logged_losses(work_dir):

@@ -10,6 +10,7 @@ import subprocess
 import sys
 
 import pytest
+from runner_utils import started
 from tec_bench import knee_report, knee_stages, knee_study, runs
 from tec_bench.knee_study import (KNEE_MODELS, Point, candidates,
                                   decay_epochs, knee_configs, partner)
@@ -189,9 +190,9 @@ def test_the_fine_tuning_length_is_where_the_ranking_settles(monkeypatch):
 
 def test_a_pid_file_counts_only_while_it_names_a_training_process(tmp_path):
     pid_file = tmp_path / 'stable.pid'
-    sleeper = subprocess.Popen(['sleep', '30'])
-    trainer = subprocess.Popen([sys.executable, '-c',
-                                'import time; time.sleep(30)', 'train.py'])
+    sleeper = started('sleep', '30')
+    trainer = started(sys.executable, '-c', 'import time; time.sleep(30)',
+                      'train.py')
     try:
         for pid, alive in ((os.getpid(), False), (sleeper.pid, False),
                            (trainer.pid, True), (2**22 + 1, False)):

@@ -1,11 +1,10 @@
 import json
 import os
 import os.path as osp
-import subprocess
 import sys
 
 import pytest
-from runner_utils import MAE, TINY
+from runner_utils import MAE, TINY, started
 from tec_bench import last_checkpoint, logged_metrics, run_tool, runs
 from tec_bench.runs import _ETA, _seconds, resume_point, train_resumable
 
@@ -81,13 +80,16 @@ def test_a_refusing_tool_raises_its_error_line(tmp_path):
 def test_a_run_another_process_trains_is_waited_for(tmp_path, monkeypatch):
     work = tmp_path / 'run'
     work.mkdir()
-    other = subprocess.Popen([sys.executable, '-c',
-                              'import time; time.sleep(2)', 'train.py'])
+    done = tmp_path / 'done'
+    other = started(sys.executable, '-c',
+                    'import pathlib, sys, time; time.sleep(2); '
+                    'pathlib.Path(sys.argv[1]).touch()', str(done), 'train.py')
     (work / 'run.pid').write_text(str(other.pid))
-    started = []
+    calls = []
     monkeypatch.setattr(runs, 'WAIT_SECONDS', 0.1)
     monkeypatch.setattr(runs, 'run_tool',
-                        lambda *args, **kwargs: started.append(other.poll()))
+                        lambda *args, **kwargs: calls.append(done.exists()))
     train_resumable(MAE, str(work), [])
-    assert started == [0]  # after the other process ended
+    other.wait()
+    assert calls == [True]  # once the other process had done its work
     assert (work / 'run.pid').read_text() == str(os.getpid())
