@@ -83,8 +83,12 @@ def test_the_short_warm_up_is_a_third_of_the_arms(tmp_path):
     args = argparse.Namespace(results=str(tmp_path), knee_model='vit-mini-p4',
                               knee_images=2500, cfg_options=[])
     bench = knee_study.KneeBenchmark(args)
-    bench.results['sweep'] = {f'tau={t}': dict(knn=k) for t, k in
-                              ((1.0, 70.), (0.5, 72.), (0.2, 71.))}
+    bench.results['sweep'] = {
+        f'tau={t}': dict(key=f'tec_tau-{t}_mae24wsd_s0+8', knn=k)
+        for t, k in ((1.0, 70.), (0.5, 72.), (0.2, 71.))}
+    # taus measured from another base do not choose the changes
+    assert list(knee_stages.sweep_arms(bench, 48)) == [
+        'tau=1.0', 'tau=0.5', 'tau=0.2']
     # E1 = 24: TEC for 8 epochs warms up for min(12, 8 / 4) = 2 epochs
     short = knee_stages.sweep_arms(bench, 24)['tau=0.5, short warm-up']
     assert short[0] == 'model.head.attention_loss.tau=0.5'

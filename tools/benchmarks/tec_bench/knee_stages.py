@@ -114,12 +114,14 @@ def stage_knee(bench: KneeBenchmark, first: int, last: int, gain: float,
 
 def sweep_arms(bench: KneeBenchmark, e1: int) -> Dict[str, tuple]:
     """The TEC settings tried, by name: each tau, then one change at a time
-    from the best tau (when the taus are measured)."""
+    from the best tau (when the taus are measured from this base)."""
     e2 = e1 // 3
     settings = {f'tau={t}': (f'model.head.attention_loss.tau={t}',)
                 for t in TAUS}
     sweep = bench.results['sweep']
-    if all(name in sweep for name in settings):
+    base = bench.point(e1, 0).key
+    if all(sweep.get(name, {}).get('key') ==
+           f'tec{setting_tag(name)}_{base}+{e2}' for name in settings):
         best = max(settings, key=lambda n: sweep[n]['knn'])
         for change, options in CHANGES.items():
             settings[f'{best}, {change}'] = (
