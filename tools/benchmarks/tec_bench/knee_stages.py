@@ -119,9 +119,10 @@ def sweep_arms(bench: KneeBenchmark, e1: int) -> Dict[str, tuple]:
     settings = {f'tau={t}': (f'model.head.attention_loss.tau={t}',)
                 for t in TAUS}
     sweep = bench.results['sweep']
-    base = bench.point(e1, 0).key
+    base = bench.point(e1, 0)
     if all(sweep.get(name, {}).get('key') ==
-           f'tec{setting_tag(name)}_{base}+{e2}' for name in settings):
+           bench.tec_arm(base, e2, tag=setting_tag(name)).key
+           for name in settings):
         best = max(settings, key=lambda n: sweep[n]['knn'])
         for change, options in CHANGES.items():
             settings[f'{best}, {change}'] = (

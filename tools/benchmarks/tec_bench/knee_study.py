@@ -18,8 +18,8 @@ import re
 import time
 from typing import List, NamedTuple, Optional, Sequence
 
-from .runs import (ROOT, epoch_minutes, fine_tune, last_checkpoint,
-                   train_resumable, training_alive)
+from .runs import (ROOT, WAIT_SECONDS, epoch_minutes, fine_tune,
+                   last_checkpoint, train_resumable, training_alive)
 from .sustainability_arms import Arm, Benchmark, model_config, schedule
 from .training_flops import training_flops_per_image
 
@@ -160,7 +160,7 @@ class KneeBenchmark(Benchmark):
         path = osp.join(work_dir, f'epoch_{point.stable_epochs}.pth')
         pid_file = osp.join(self.args.work_dir, point.family, 'stable.pid')
         while not osp.exists(path) and training_alive(pid_file):
-            time.sleep(20)
+            time.sleep(WAIT_SECONDS)
         if not osp.exists(path):
             os.makedirs(work_dir, exist_ok=True)
             with open(pid_file, 'w') as f:
