@@ -11,7 +11,7 @@ import sys
 
 import pytest
 from runner_utils import started
-from tec_bench import knee_report, knee_stages, knee_study, runs
+from tec_bench import knee_stages, knee_study, runs
 from tec_bench.knee_study import (KNEE_MODELS, Point, candidates,
                                   decay_epochs, knee_configs, partner)
 
@@ -226,17 +226,63 @@ def test_recipe_and_arms_need_a_sweep_from_their_base(tmp_path):
                            'knee-sweep from it first$'):
             knee_stages.run_knee(args)
     assert json.loads((tmp_path / 'results.json').read_text())['base'] == 6
+    (tmp_path / 'results.json').write_text(json.dumps(on_disk))
+    args = argparse.Namespace(
+        results=str(tmp_path), knee_model='vit-mini-p4', knee_images=10000,
+        cfg_options=[], stages=['knee-arms'], knee_epochs=[18, 48])
+    with pytest.raises(SystemExit, match='^error: no fine-tuning length is '
+                       'chosen from the base at 6 epochs: run stage '
+                       'knee-recipe from it first$'):
+        knee_stages.run_knee(args)
 
 
-def test_the_report_names_a_base_that_is_not_the_knee():
-    assert knee_report.base_name(dict(base=36, e1=36)) == 'E1 = 36'
-    assert knee_report.base_name(dict(base=576, e1=None)) == (
-        'E = 576, not the knee: `--knee-base 576`, no knee found')
-    assert knee_report.base_name(dict(base=24, e1=36)) == (
-        'E = 24, not the knee: `--knee-base 24`, E1 = 36')
-    assert knee_report.base_name(dict(base=576)) == (
-        'E = 576, not the knee: `--knee-base 576`, the knee search not '
-        'finished')
+def test_a_new_base_keeps_what_the_earlier_one_measured(tmp_path):
+    args = argparse.Namespace(results=str(tmp_path), knee_model='vit-mini-p4',
+                              knee_images=2500, cfg_options=[])
+    from_576 = dict(sweep={'tau=0.2': dict(key='tec_tau-0.2_mae576wsd_s0+192',
+                                           knn=82.34)},
+                    chosen='tau=0.2', entropy={'tau=0.2, K=4': 0.22},
+                    entropy_base='mae576wsd_s0', finetune_epochs=3,
+                    finetune_settled=True)
+    (tmp_path / 'results.json').write_text(json.dumps(dict(
+        model='vit-mini-p4', images=2500, e1=1536, base=576, curve={},
+        **from_576)))
+    # the curve's driver read the json before the sweep's took a new base
+    curve, sweep = (knee_study.KneeBenchmark(args) for _ in range(2))
+    knee_stages.set_base(sweep.results, 1536)
+    sweep.save()
+    curve.results['curve']['mae3072wsd_s0'] = dict(knn=87.)
+    curve.save()
+    knee_stages.set_base(sweep.results, 1536)  # the same base: nothing moves
+    sweep.save()
+    on_disk = json.loads((tmp_path / 'results.json').read_text())
+    assert on_disk['earlier'] == {'576': from_576}
+    assert (on_disk['base'], on_disk['chosen'], on_disk['sweep']) == (
+        1536, None, {})
+    assert 'finetune_epochs' not in on_disk and 'entropy' not in on_disk
+    assert on_disk['curve'] == {'mae3072wsd_s0': dict(knn=87.)}
+
+
+def test_taus_only_tries_no_change_from_the_best(tmp_path, monkeypatch):
+    args = argparse.Namespace(results=str(tmp_path), knee_model='vit-mini-p4',
+                              knee_images=2500, cfg_options=[])
+    bench = knee_study.KneeBenchmark(args)
+    bench.results['sweep'] = {
+        f'tau={t}': dict(key=f'tec_tau-{t}_mae24wsd_s0+8', knn=k)
+        for t, k in ((1.0, 70.), (0.5, 72.), (0.2, 71.))}
+    taus = ['tau=1.0', 'tau=0.5', 'tau=0.2']
+    assert list(knee_stages.sweep_arms(bench, 24, changes=False)) == taus
+    assert len(knee_stages.sweep_arms(bench, 24)) == 6
+    swept = []
+    monkeypatch.setattr(knee_stages, 'stage_sweep',
+                        lambda bench, base, changes: swept.append(changes))
+    (tmp_path / 'results.json').write_text(json.dumps(dict(
+        model='vit-mini-p4', images=2500, e1=24)))
+    for taus_only in (True, False):
+        knee_stages.run_knee(argparse.Namespace(
+            **vars(args), stages=['knee-sweep'], knee_epochs=[18, 48],
+            taus_only=taus_only))
+    assert swept == [False, True]
 
 
 def test_two_processes_keep_each_others_stage_minutes(tmp_path):
@@ -251,8 +297,13 @@ def test_two_processes_keep_each_others_stage_minutes(tmp_path):
     sweep.save()
     curve.results['stage_minutes']['knee'] = 50.
     curve.save()
+    # both timed the sweep: the larger count stays, whoever writes last
+    sweep.results['stage_minutes']['knee-sweep'] = 35.
+    sweep.save()
+    curve.results['stage_minutes']['knee-sweep'] = 32.
+    curve.save()
     assert json.loads((tmp_path / 'results.json').read_text())[
-        'stage_minutes'] == {'knee-plan': 3., 'knee': 50., 'knee-sweep': 30.}
+        'stage_minutes'] == {'knee-plan': 3., 'knee': 50., 'knee-sweep': 35.}
 
 
 @pytest.mark.parametrize('base', [12, 0])

@@ -196,6 +196,10 @@ def main() -> None:
                         'knee E1: TEC asked from a base the rule has not '
                         'reached (e.g. where only kNN stopped gaining); the '
                         'report says so (default: E1)')
+    parser.add_argument('--taus-only', action='store_true',
+                        help='stage knee-sweep tries the taus only, with '
+                        "the configs' K, lr and warm-up (a sweep at a third "
+                        'of the cost)')
     parser.add_argument('--longer', type=int, nargs='+', default=[2],
                         help='"MAE trained longer" at these multiples of E1 '
                         '(default: 2)')

@@ -10,7 +10,8 @@ SWEEP_RUNS = 6  # three taus, then three single changes
 RECIPE_EPOCHS = (2, 3, 4, 5)  # assumed tried before the ranking settles
 
 
-def projected_minutes(e1: int, plan: Dict[str, float]) -> Dict[str, float]:
+def projected_minutes(e1: int, plan: Dict[str, float],
+                      sweep_runs: int = SWEEP_RUNS) -> Dict[str, float]:
     """Single-process minutes of the whole study if the knee is at ``e1``.
 
     Args:
@@ -18,6 +19,7 @@ def projected_minutes(e1: int, plan: Dict[str, float]) -> Dict[str, float]:
         plan (Dict[str, float]): Minutes of one epoch: ``mae`` and ``tec``
             (the study's images), ``finetune_50k`` and ``finetune_60k``;
             ``probe``: the features of one kNN + linear evaluation.
+        sweep_runs (int): TEC runs of the sweep (3: ``--taus-only``).
 
     Returns:
         Dict[str, float]: Minutes by part, and ``total``.
@@ -32,7 +34,7 @@ def projected_minutes(e1: int, plan: Dict[str, float]) -> Dict[str, float]:
                  == 0} | {e1, partner(e1), 2 * e1}
     parts = dict(
         mae=(stable + branches) * plan['mae'],
-        tec=(SWEEP_RUNS * e1 / 3 + e1 / 3 + e1) * plan['tec'],
+        tec=(sweep_runs * e1 / 3 + e1 / 3 + e1) * plan['tec'],
         curve_eval=len(points) * plan['probe'] +
         2 * len(finetuned) * plan['finetune_50k'],
         recipe=3 * sum(RECIPE_EPOCHS[1:]) * plan['finetune_50k'],
@@ -60,7 +62,10 @@ def plan_rows(results: dict) -> List[str]:
             '| E1 | MAE | TEC | curve evaluation | recipe | arms | total '
             '(h) |', '|---|---|---|---|---|---|---|']
     fits = []
-    for e1 in (24, 48, 96, 192, 384):
+    found = results.get('e1')
+    shown = sorted({24, 48, 96, 192, 384} | (
+        {found} if isinstance(found, int) else set()))
+    for e1 in shown:
         p = projected_minutes(e1, plan)
         rows.append(f'| {e1} | ' + ' | '.join(
             f'{p[k]:.0f}' for k in ('mae', 'tec', 'curve_eval', 'recipe',
@@ -70,4 +75,9 @@ def plan_rows(results: dict) -> List[str]:
     rows += ['', 'With two processes the whole study fits 8 hours if E1 <= '
              f'{max(fits)}.' if fits else 'With two processes the whole '
              'study fits 8 hours for none of these E1.']
+    if isinstance(found, int):
+        hours = projected_minutes(found, plan, sweep_runs=3)['total'] / 60
+        rows += ['', f'At the knee found, E1 = {found}, a sweep of the taus '
+                 f'only (`--taus-only`) projects the study to {hours:.1f} '
+                 f'hours of one process ({hours / 2:.1f} with two).']
     return rows + ['']

@@ -14,8 +14,8 @@ import matplotlib.pyplot as plt  # noqa: E402
 
 from .knee_cost import plan_rows, projected_minutes  # noqa: E402
 from .knee_projection import knee_projection  # noqa: E402
-from .knee_study import (IMAGES, KNEE_GAIN, KNEE_MODELS, partner,  # noqa
-                         setting_tag)
+from .knee_study import (FROM_THE_BASE, IMAGES, KNEE_GAIN,  # noqa
+                         KNEE_MODELS, partner, setting_tag)
 from .sustainability_report import summarise, two_columns, verdict  # noqa
 
 
@@ -143,6 +143,36 @@ def base_name(results: dict) -> str:
             if e1 is None else 'the knee search not finished'))
 
 
+def sweep_rows(results: dict, title: str) -> List[str]:
+    """The TEC settings' kNN from the base, the one chosen and the base's
+    attention-target entropy."""
+    sweep = {name: f"{r['knn']:.2f}" for name, r in
+             results.get('sweep', {}).items()}
+    lines = [*two_columns(title, 'kNN %', sweep), '']
+    if results.get('base') is not None:
+        lines += [f'TEC for E1/3 from the base at {base_name(results)}.', '']
+    if results.get('chosen'):
+        lines += [f"Chosen: {results['chosen']}; the base's attention "
+                  'target entropy / log N: ' + ', '.join(
+                      f'{k} {v:.2f}' for k, v in
+                      results.get('entropy', {}).items()), '']
+    return lines
+
+
+def earlier_rows(results: dict) -> List[str]:
+    """The sweep and fine-tuning length from each earlier base (the
+    results' ``earlier``, by base)."""
+    rows = []
+    for base, measured in results.get('earlier', {}).items():
+        view = {key: value for key, value in results.items()
+                if key not in FROM_THE_BASE}
+        view.update(measured, base=int(base))
+        rows += [*sweep_rows(view, '## TEC sweep from an earlier base '
+                             f'(E = {base}; kNN, validation split)'),
+                 *recipe_rows(view)]
+    return rows
+
+
 def recipe_rows(results: dict) -> List[str]:
     """Validation top-1 of the recipe arms at each fine-tuning length."""
     e1, chosen = results.get('base'), results.get('chosen')
@@ -216,8 +246,6 @@ def write_knee_report(results: dict, out_dir: str) -> str:
     """Write ``results.md`` and ``curve.png`` to ``out_dir``; return the
     md."""
     os.makedirs(out_dir, exist_ok=True)
-    sweep = {name: f"{r['knn']:.2f}" for name, r in
-             results.get('sweep', {}).items()}
     check = results.get('arms', {}).get('mae12wsd-30k_s0')
     lines = ['# Sustainability at the knee', '',
              f"Encoder: {results.get('model', KNEE_MODELS[0])} "
@@ -229,17 +257,9 @@ def write_knee_report(results: dict, out_dir: str) -> str:
                   f"fine-tunes to {check['finetune'][-1]:.2f} (2-epoch "
                   'recipe, test split), against 81.65 for the cosine MAE '
                   '12 ep of results/sustainability.', '']
-    lines += [*two_columns('## TEC sweep (kNN, validation split)', 'kNN %',
-                           sweep), '']
-    if results.get('base') is not None:
-        lines += [f'TEC for E1/3 from the base at {base_name(results)}.', '']
-    if results.get('chosen'):
-        lines += [f"Chosen: {results['chosen']}; the base's attention "
-                  'target entropy / log N: ' + ', '.join(
-                      f'{k} {v:.2f}' for k, v in
-                      results.get('entropy', {}).items()), '']
-    lines += [*recipe_rows(results), *arm_rows(results),
-              *verdict_rows(results),
+    lines += [*sweep_rows(results, '## TEC sweep (kNN, validation split)'),
+              *recipe_rows(results), *arm_rows(results),
+              *verdict_rows(results), *earlier_rows(results),
               '## Wall-clock by stage (min)', '',
               ', '.join(f'{k} {v:.0f}' for k, v in
                         results.get('stage_minutes', {}).items()), '']

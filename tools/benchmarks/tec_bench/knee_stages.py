@@ -14,9 +14,9 @@ import time
 from typing import Dict, Iterator, List, Optional, Tuple
 
 from .knee_report import write_knee_report
-from .knee_study import (CHANGES, KNEE_MODELS, TAUS, KneeBenchmark,
-                         candidates, decay_epochs, find_knee, partner,
-                         recipe, setting_tag)
+from .knee_study import (CHANGES, FROM_THE_BASE, KNEE_MODELS, TAUS,
+                         KneeBenchmark, candidates, decay_epochs, find_knee,
+                         partner, recipe, setting_tag)
 from .runs import fine_tune, last_checkpoint, train_resumable
 from .sustainability_arms import Arm, model_config, schedule
 from .target_entropy import base_target_entropy
@@ -112,17 +112,19 @@ def stage_knee(bench: KneeBenchmark, first: int, last: int, gain: float,
     return e1
 
 
-def sweep_arms(bench: KneeBenchmark, e1: int) -> Dict[str, tuple]:
-    """The TEC settings tried, by name: each tau, then one change at a time
-    from the best tau (when the taus are measured from this base)."""
+def sweep_arms(bench: KneeBenchmark, e1: int,
+               changes: bool = True) -> Dict[str, tuple]:
+    """The TEC settings tried, by name: each tau, then (with ``changes``)
+    one change at a time from the best tau, when the taus are measured
+    from this base."""
     e2 = e1 // 3
     settings = {f'tau={t}': (f'model.head.attention_loss.tau={t}',)
                 for t in TAUS}
     sweep = bench.results['sweep']
     base = bench.point(e1, 0)
-    if all(sweep.get(name, {}).get('key') ==
-           bench.tec_arm(base, e2, tag=setting_tag(name)).key
-           for name in settings):
+    if changes and all(sweep.get(name, {}).get('key') ==
+                       bench.tec_arm(base, e2, tag=setting_tag(name)).key
+                       for name in settings):
         best = max(settings, key=lambda n: sweep[n]['knn'])
         for change, options in CHANGES.items():
             settings[f'{best}, {change}'] = (
@@ -139,13 +141,26 @@ def tec_setting(bench: KneeBenchmark, e1: int, name: str, epochs: int,
                          sweep_arms(bench, e1)[name], tag=setting_tag(name))
 
 
-def stage_sweep(bench: KneeBenchmark, e1: int) -> str:
+def set_base(results: dict, base: int) -> None:
+    """Make the point at ``base`` epochs the base of the stages after the
+    knee; what was measured from an earlier base (sweep, choice, target
+    entropy, fine-tuning length) moves to ``earlier[str(that base)]``."""
+    earlier = results.get('base')
+    if earlier == base:
+        return
+    if earlier is not None:
+        results.setdefault('earlier', {})[str(earlier)] = {
+            key: results.pop(key) for key in FROM_THE_BASE if key in results}
+    results.update(base=base, sweep={}, chosen=None)
+
+
+def stage_sweep(bench: KneeBenchmark, e1: int, changes: bool = True) -> str:
     """TEC for E1/3 from the E1 base (seed 0; ``--knee-base``: another
-    point of the curve) at each setting, scored by kNN on the validation
-    split; the base's attention-target entropy."""
+    point of the curve) at each setting (``changes`` False: the taus only),
+    scored by kNN on the validation split; the base's attention-target
+    entropy."""
     with timed(bench, 'knee-sweep'):
-        if bench.results.get('base') != e1:
-            bench.results.update(base=e1, chosen=None)
+        set_base(bench.results, e1)
         base = bench.point(e1, 0)
         if bench.results.get('entropy_base') != base.key:
             bench.results['entropy'] = base_target_entropy(
@@ -153,11 +168,11 @@ def stage_sweep(bench: KneeBenchmark, e1: int) -> str:
                 taus=TAUS)
             bench.results['entropy_base'] = base.key
         for _ in range(2):  # the taus, then the changes from the best
-            for name in sweep_arms(bench, e1):
+            for name in sweep_arms(bench, e1, changes):
                 bench.validate(name, tec_setting(bench, e1, name, e1 // 3))
         sweep = bench.results['sweep']
-        names = [n for n in sweep_arms(bench, e1) if n in sweep]
-        bench.results['chosen'] = max(names, key=lambda n: sweep[n]['knn'])
+        bench.results['chosen'] = max(sweep_arms(bench, e1, changes),
+                                      key=lambda n: sweep[n]['knn'])
         bench.save()
     return bench.results['chosen']
 
@@ -267,7 +282,7 @@ def run_knee(args) -> str:
     base = base or e1
     if base is not None:
         if 'knee-sweep' in stages:
-            stage_sweep(bench, base)
+            stage_sweep(bench, base, not getattr(args, 'taus_only', False))
         if {'knee-recipe', 'knee-arms'} & set(stages) and (
                 bench.results.get('base') != base or
                 not bench.results.get('chosen')):
@@ -277,6 +292,10 @@ def run_knee(args) -> str:
         if 'knee-recipe' in stages:
             stage_recipe(bench, base, args.longest_finetune)
         if 'knee-arms' in stages:
+            if bench.results.get('finetune_epochs') is None:
+                raise SystemExit(
+                    'error: no fine-tuning length is chosen from the base at '
+                    f'{base} epochs: run stage knee-recipe from it first')
             stage_arms(bench, base, args.longer, args.arms)
     if 'knee-check' in stages:
         stage_check(bench)

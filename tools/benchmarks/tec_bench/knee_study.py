@@ -41,6 +41,10 @@ CHANGES = {
     'lr x2': ['optim_wrapper.optimizer.lr=3e-3'],
     'short warm-up': None,  # a third of the TEC arm's: filled by the sweep
 }
+# What the stages after the knee measure from their base: kept by base when
+# they start from another one (``knee_stages.set_base``)
+FROM_THE_BASE = ('sweep', 'chosen', 'entropy', 'entropy_base',
+                 'finetune_epochs', 'finetune_settled')
 
 
 def setting_tag(name: str) -> str:
@@ -242,25 +246,15 @@ class KneeBenchmark(Benchmark):
             self.save()
         return cached[str(epochs)]
 
-    def save(self) -> None:
-        """Write the results, keeping what another run (e.g. a second
-        process measuring other arms) recorded meanwhile: its entries are
-        merged into this run's dicts, which stay the same objects; a
-        stage's minutes only grow, so the larger count is kept."""
-        if osp.exists(self.json):
-            with open(self.json) as f:
-                on_disk = json.load(f)
-            for key, value in on_disk.items():
-                self.results.setdefault(key, value)
-            for part in ('curve', 'finetune_val'):
-                mine = self.results.setdefault(part, {})
-                for key, value in on_disk.get(part, {}).items():
-                    for name, measured in value.items():
-                        mine.setdefault(key, {}).setdefault(name, measured)
-            minutes = self.results.setdefault('stage_minutes', {})
-            for stage, spent in on_disk.get('stage_minutes', {}).items():
-                minutes[stage] = max(minutes.get(stage, 0.), spent)
-        super().save()
+    def merge(self, on_disk: dict) -> None:
+        """:meth:`Benchmark.merge`, except that a stage's minutes only grow
+        (two processes may time one stage): the larger count is kept."""
+        mine = dict(self.results.get('stage_minutes', {}))
+        super().merge(on_disk)
+        theirs = on_disk.get('stage_minutes', {})
+        minutes = self.results.setdefault('stage_minutes', {})
+        for stage in {*mine, *theirs}:
+            minutes[stage] = max(mine.get(stage, 0.), theirs.get(stage, 0.))
 
 
 def recipe(epochs: int) -> List[str]:

@@ -2,6 +2,7 @@
 and the runner that trains, measures and records them (see
 ``tools/benchmarks/sustainability.py``)."""
 import argparse
+import copy
 import glob
 import json
 import os
@@ -15,6 +16,7 @@ from tec_mm.engine import quiet_config_reading
 from tec_mm.evaluation import knn_predict, linear_probe, top1
 from .frozen_encoder import exported_encoder, fashion_mnist_features
 from .runs import ROOT, fine_tune, last_checkpoint, train_resumable
+from .shared_results import merge_changes
 from .training_flops import training_flops_per_image
 
 CONFIGS = osp.join(ROOT, 'configs/sustainability')
@@ -156,20 +158,24 @@ class Benchmark:
         if osp.exists(self.json):
             with open(self.json) as f:
                 self.results.update(json.load(f))
+        self.synced = copy.deepcopy(self.results)
 
     def save(self) -> None:
-        """Write the results, keeping arms and sweep settings another run
-        recorded in the file meanwhile."""
+        """Write the results, keeping what another process recorded in the
+        file meanwhile (:meth:`merge`)."""
         os.makedirs(self.args.results, exist_ok=True)
         if osp.exists(self.json):
             with open(self.json) as f:
-                on_disk = json.load(f)
-            for part in ('arms', 'sweep'):
-                self.results[part] = {**on_disk.get(part, {}),
-                                      **self.results[part]}
+                self.merge(json.load(f))
         with open(self.json + '.tmp', 'w') as f:
             json.dump(self.results, f, indent=1)
         os.replace(self.json + '.tmp', self.json)
+        self.synced = copy.deepcopy(self.results)
+
+    def merge(self, on_disk: dict) -> None:
+        """Take from the file ``on_disk`` what this process left alone since
+        it last read or wrote it (:func:`merge_changes`)."""
+        merge_changes(self.results, self.synced, on_disk)
 
     def train(self, arm: Arm) -> dict:
         """Train ``arm`` (and its parents) unless its checkpoint is there;

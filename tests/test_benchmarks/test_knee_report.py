@@ -1,0 +1,45 @@
+"""The knee study's report by hand: the base it names, and what was
+measured from an earlier base."""
+from tec_bench import knee_report
+
+
+def test_the_report_names_a_base_that_is_not_the_knee():
+    assert knee_report.base_name(dict(base=36, e1=36)) == 'E1 = 36'
+    assert knee_report.base_name(dict(base=576, e1=None)) == (
+        'E = 576, not the knee: `--knee-base 576`, no knee found')
+    assert knee_report.base_name(dict(base=24, e1=36)) == (
+        'E = 24, not the knee: `--knee-base 24`, E1 = 36')
+    assert knee_report.base_name(dict(base=576)) == (
+        'E = 576, not the knee: `--knee-base 576`, the knee search not '
+        'finished')
+
+
+def test_an_earlier_base_keeps_its_sweep_and_fine_tuning_length():
+    tec = 'tec_tau-0.2_mae576wsd_s0+192'
+    results = dict(
+        e1=1536, base=1536, sweep={}, chosen=None, finetune_epochs=5,
+        finetune_val={'mae576wsd_s0': {'2': [82.26, 85.25]},
+                      'mae768wsd_s0': {'2': [83.52, 86.14]},
+                      tec: {'2': [80.0, 84.5]}},
+        earlier={'576': dict(sweep={'tau=0.2': dict(key=tec, knn=82.34)},
+                             chosen='tau=0.2', entropy={'tau=0.2, K=4': 0.22},
+                             finetune_epochs=2, finetune_settled=False)})
+    rows = knee_report.earlier_rows(results)
+    assert rows[:11] == [
+        '', '## TEC sweep from an earlier base (E = 576; kNN, validation '
+        'split)', '', '| setting | kNN % |', '|---|---|',
+        '| tau=0.2 | 82.34 |', '',
+        'TEC for E1/3 from the base at E = 576, not the knee: '
+        '`--knee-base 576`, E1 = 1536.', '',
+        "Chosen: tau=0.2; the base's attention target entropy / log N: "
+        'tau=0.2, K=4 0.22', '']
+    assert rows[11:] == [
+        '## Fine-tuning length (validation split)', '', '| arm | 2 ep |',
+        '|---|---|', '| mae576wsd_s0 | 85.25 |', '| mae768wsd_s0 | 86.14 |',
+        f'| {tec} | 84.50 |', '',
+        # the earlier base's length, not the current one's 5 epochs
+        'Chosen: 2 epochs, the longest tried: the ranking had not settled.',
+        '']
+    # the current base has nothing measured yet
+    assert knee_report.sweep_rows(results, '## T') == [
+        '', 'TEC for E1/3 from the base at E1 = 1536.', '']
