@@ -261,6 +261,39 @@ def test_a_new_base_keeps_what_the_earlier_one_measured(tmp_path):
         1536, None, {})
     assert 'finetune_epochs' not in on_disk and 'entropy' not in on_disk
     assert on_disk['curve'] == {'mae3072wsd_s0': dict(knn=87.)}
+    # back to 576: its measurements come back, 1536's (none yet) move
+    knee_stages.set_base(sweep.results, 576)
+    sweep.save()
+    on_disk = json.loads((tmp_path / 'results.json').read_text())
+    assert {k: on_disk[k] for k in from_576} == from_576
+    assert on_disk['earlier'] == {'1536': dict(sweep={}, chosen=None)}
+
+
+def test_a_driver_whose_base_another_took_stops_and_keeps_its_work(
+        tmp_path):
+    args = argparse.Namespace(results=str(tmp_path), knee_model='vit-mini-p4',
+                              knee_images=2500, cfg_options=[])
+    (tmp_path / 'results.json').write_text(json.dumps(dict(
+        model='vit-mini-p4', images=2500, e1=1536, base=576,
+        chosen='tau=0.2', sweep={}, finetune_val={})))
+    recipe, sweep = (knee_study.KneeBenchmark(args) for _ in range(2))
+    recipe.measuring_from, sweep.measuring_from = 576, 1536
+    knee_stages.set_base(sweep.results, 1536)
+    sweep.save()  # the process that takes the base goes on
+    tec = 'tec_tau-0.2_mae576wsd_s0+192'
+    recipe.results['finetune_val'][tec] = {'3': [83., 84.]}
+    recipe.results.update(finetune_epochs=3, finetune_settled=True)
+    with pytest.raises(SystemExit, match='^error: another process took the '
+                       'base at 1536 epochs while this one measured from '
+                       '576: what this one measured from it is kept under '
+                       'earlier in '):
+        recipe.save()
+    on_disk = json.loads((tmp_path / 'results.json').read_text())
+    assert (on_disk['base'], on_disk['chosen']) == (1536, None)
+    assert 'finetune_epochs' not in on_disk
+    assert on_disk['earlier'] == {'576': dict(
+        chosen='tau=0.2', sweep={}, finetune_epochs=3, finetune_settled=True)}
+    assert on_disk['finetune_val'] == {tec: {'3': [83., 84.]}}
 
 
 def test_taus_only_tries_no_change_from_the_best(tmp_path, monkeypatch):
@@ -272,7 +305,8 @@ def test_taus_only_tries_no_change_from_the_best(tmp_path, monkeypatch):
         for t, k in ((1.0, 70.), (0.5, 72.), (0.2, 71.))}
     taus = ['tau=1.0', 'tau=0.5', 'tau=0.2']
     assert list(knee_stages.sweep_arms(bench, 24, changes=False)) == taus
-    assert len(knee_stages.sweep_arms(bench, 24)) == 6
+    assert list(knee_stages.sweep_arms(bench, 24)) == taus + [
+        'tau=0.5, K=8', 'tau=0.5, lr x2', 'tau=0.5, short warm-up']
     swept = []
     monkeypatch.setattr(knee_stages, 'stage_sweep',
                         lambda bench, base, changes: swept.append(changes))
@@ -297,13 +331,13 @@ def test_two_processes_keep_each_others_stage_minutes(tmp_path):
     sweep.save()
     curve.results['stage_minutes']['knee'] = 50.
     curve.save()
-    # both timed the sweep: the larger count stays, whoever writes last
+    # both timed the sweep: 5 and 2 more minutes add up
     sweep.results['stage_minutes']['knee-sweep'] = 35.
     sweep.save()
     curve.results['stage_minutes']['knee-sweep'] = 32.
     curve.save()
     assert json.loads((tmp_path / 'results.json').read_text())[
-        'stage_minutes'] == {'knee-plan': 3., 'knee': 50., 'knee-sweep': 35.}
+        'stage_minutes'] == {'knee-plan': 3., 'knee': 50., 'knee-sweep': 37.}
 
 
 @pytest.mark.parametrize('base', [12, 0])

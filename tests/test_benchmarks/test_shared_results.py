@@ -2,8 +2,11 @@
 recorded in the file since this one last read or wrote it, entry by
 entry."""
 import copy
+import fcntl
+import os
 
-from tec_bench.shared_results import merge_changes
+import pytest
+from tec_bench.shared_results import locked, merge_changes
 
 
 def test_what_this_process_left_alone_takes_the_file_s_value():
@@ -32,3 +35,18 @@ def test_what_this_process_changed_or_removed_stays():
     # u: another process's since; t and finetune_epochs: removed here
     assert mine == dict(base=1536, sweep=dict(u=2.),
                         minutes=dict(knee=5., sweep=6.))
+
+
+def test_one_process_at_a_time_holds_the_results_folder(tmp_path):
+
+    def try_lock():
+        fd = os.open(tmp_path, os.O_RDONLY)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        finally:
+            os.close(fd)
+
+    with locked(str(tmp_path)):
+        with pytest.raises(BlockingIOError):
+            try_lock()
+    try_lock()  # free again

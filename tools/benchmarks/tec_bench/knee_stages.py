@@ -144,14 +144,16 @@ def tec_setting(bench: KneeBenchmark, e1: int, name: str, epochs: int,
 def set_base(results: dict, base: int) -> None:
     """Make the point at ``base`` epochs the base of the stages after the
     knee; what was measured from an earlier base (sweep, choice, target
-    entropy, fine-tuning length) moves to ``earlier[str(that base)]``."""
+    entropy, fine-tuning length) moves to ``earlier[str(that base)]``, and
+    comes back from there if the stages return to it."""
     earlier = results.get('base')
     if earlier == base:
         return
     if earlier is not None:
         results.setdefault('earlier', {})[str(earlier)] = {
             key: results.pop(key) for key in FROM_THE_BASE if key in results}
-    results.update(base=base, sweep={}, chosen=None)
+    results.update(sweep={}, chosen=None)
+    results.update(results.get('earlier', {}).pop(str(base), {}), base=base)
 
 
 def stage_sweep(bench: KneeBenchmark, e1: int, changes: bool = True) -> str:
@@ -281,6 +283,8 @@ def run_knee(args) -> str:
         if 'knee' in stages else bench.results.get('e1')
     base = base or e1
     if base is not None:
+        if {'knee-sweep', 'knee-recipe', 'knee-arms'} & set(stages):
+            bench.measuring_from = base
         if 'knee-sweep' in stages:
             stage_sweep(bench, base, not getattr(args, 'taus_only', False))
         if {'knee-recipe', 'knee-arms'} & set(stages) and (

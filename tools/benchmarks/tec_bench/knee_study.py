@@ -11,6 +11,7 @@ last checkpoint after a kill; every number goes to the results json as
 soon as it is measured.
 """
 import argparse
+import copy
 import json
 import os
 import os.path as osp
@@ -128,6 +129,9 @@ class KneeBenchmark(Benchmark):
                 f'error: {self.json} holds the knee study on {measured} '
                 f'pretraining images, not on --knee-images {self.images}')
         self.curve_finetune = getattr(args, 'curve_finetune', 2)
+        # the base of the stages after the knee that this process runs
+        self.measuring_from: Optional[int] = None
+        self.stop = ''
         self.results.update(model=args.knee_model, images=self.images)
         # every pretraining run on the study's images (``--cfg-options``
         # coming after them still win)
@@ -247,14 +251,43 @@ class KneeBenchmark(Benchmark):
         return cached[str(epochs)]
 
     def merge(self, on_disk: dict) -> None:
-        """:meth:`Benchmark.merge`, except that a stage's minutes only grow
-        (two processes may time one stage): the larger count is kept."""
+        """:meth:`Benchmark.merge`, with two rules of the study: a stage's
+        minutes add up (two processes may time one stage), and what this
+        process measured from its base (:data:`FROM_THE_BASE`) does not
+        become the base's that another process took meanwhile: it goes to
+        ``earlier`` under this process's base, and :meth:`save` stops."""
         mine = dict(self.results.get('stage_minutes', {}))
+        before = self.synced.get('stage_minutes', {})
+        taken = on_disk.get('base')
+        if self.measuring_from is not None and taken not in (
+                self.synced.get('base'), self.measuring_from):
+            changed = {key: self.results[key] for key in FROM_THE_BASE
+                       if key in self.results and
+                       self.results[key] != self.synced.get(key)}
+            for key in FROM_THE_BASE:
+                self.results.pop(key, None)
+                if key in self.synced:
+                    self.results[key] = copy.deepcopy(self.synced[key])
+            self.results.setdefault('earlier', {}).setdefault(
+                str(self.measuring_from), {}).update(changed)
+            self.stop = (
+                f'error: another process took the base at {taken} epochs '
+                f'while this one measured from {self.measuring_from}: what '
+                'this one measured from it is kept under earlier in '
+                f'{self.json}; run the stages again to go on from {taken}')
         super().merge(on_disk)
         theirs = on_disk.get('stage_minutes', {})
         minutes = self.results.setdefault('stage_minutes', {})
         for stage in {*mine, *theirs}:
-            minutes[stage] = max(mine.get(stage, 0.), theirs.get(stage, 0.))
+            minutes[stage] = theirs.get(stage, 0.) + mine.get(stage, 0.) - \
+                before.get(stage, 0.)
+
+    def save(self) -> None:
+        """:meth:`Benchmark.save`; stops the process with an error when
+        another one took a new base meanwhile (:meth:`merge`)."""
+        super().save()
+        if self.stop:
+            raise SystemExit(self.stop)
 
 
 def recipe(epochs: int) -> List[str]:

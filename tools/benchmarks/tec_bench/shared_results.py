@@ -1,7 +1,23 @@
 """A results json that several processes of one study write (e.g. the
 knee study's curve driver beside its sweep driver): each write keeps what
 the others recorded since this process last read or wrote the file."""
-from typing import Any, Dict
+import contextlib
+import fcntl
+import os
+from typing import Any, Dict, Iterator
+
+
+@contextlib.contextmanager
+def locked(folder: str) -> Iterator[None]:
+    """One process at a time inside: an exclusive lock on ``folder`` (the
+    results' own folder, so no lock file lies beside them), released on
+    exit."""
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)
 
 
 def merge_changes(mine: Dict[str, Any], synced: Dict[str, Any],

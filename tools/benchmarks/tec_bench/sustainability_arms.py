@@ -16,7 +16,7 @@ from tec_mm.engine import quiet_config_reading
 from tec_mm.evaluation import knn_predict, linear_probe, top1
 from .frozen_encoder import exported_encoder, fashion_mnist_features
 from .runs import ROOT, fine_tune, last_checkpoint, train_resumable
-from .shared_results import merge_changes
+from .shared_results import locked, merge_changes
 from .training_flops import training_flops_per_image
 
 CONFIGS = osp.join(ROOT, 'configs/sustainability')
@@ -162,14 +162,16 @@ class Benchmark:
 
     def save(self) -> None:
         """Write the results, keeping what another process recorded in the
-        file meanwhile (:meth:`merge`)."""
+        file meanwhile (:meth:`merge`; one process at a time reads, merges
+        and writes)."""
         os.makedirs(self.args.results, exist_ok=True)
-        if osp.exists(self.json):
-            with open(self.json) as f:
-                self.merge(json.load(f))
-        with open(self.json + '.tmp', 'w') as f:
-            json.dump(self.results, f, indent=1)
-        os.replace(self.json + '.tmp', self.json)
+        with locked(self.args.results):
+            if osp.exists(self.json):
+                with open(self.json) as f:
+                    self.merge(json.load(f))
+            with open(self.json + '.tmp', 'w') as f:
+                json.dump(self.results, f, indent=1)
+            os.replace(self.json + '.tmp', self.json)
         self.synced = copy.deepcopy(self.results)
 
     def merge(self, on_disk: dict) -> None:
