@@ -16,6 +16,12 @@ from tec_bench.knee_study import (KNEE_MODELS, Point, candidates,
                                   decay_epochs, knee_configs, partner)
 
 
+def mini_args(tmp_path):
+    """The mini ViT's study on 2.5k images, its json in ``tmp_path``."""
+    return argparse.Namespace(results=str(tmp_path), knee_model='vit-mini-p4',
+                              knee_images=2500, cfg_options=[])
+
+
 def test_candidates_partners_and_decay_by_hand():
     assert candidates(12, 100) == [12, 18, 24, 36, 48, 72, 96]
     assert [partner(e) for e in (12, 18, 96)] == [16, 24, 128]
@@ -66,8 +72,7 @@ def test_results_on_other_images_are_refused(tmp_path):
 
 
 def test_fewer_images_keep_the_warm_up_in_iterations(tmp_path):
-    args = argparse.Namespace(results=str(tmp_path), knee_model='vit-mini-p4',
-                              knee_images=2500, cfg_options=[])
+    args = mini_args(tmp_path)
     bench = knee_study.KneeBenchmark(args)
     point = bench.point(48, 0)
     assert bench.args.cfg_options == ['train_dataloader.dataset.indices=2500']
@@ -80,8 +85,7 @@ def test_fewer_images_keep_the_warm_up_in_iterations(tmp_path):
 
 
 def test_the_short_warm_up_is_a_third_of_the_arms(tmp_path):
-    args = argparse.Namespace(results=str(tmp_path), knee_model='vit-mini-p4',
-                              knee_images=2500, cfg_options=[])
+    args = mini_args(tmp_path)
     bench = knee_study.KneeBenchmark(args)
     bench.results['sweep'] = {
         f'tau={t}': dict(key=f'tec_tau-{t}_mae24wsd_s0+8', knn=k)
@@ -227,9 +231,7 @@ def test_recipe_and_arms_need_a_sweep_from_their_base(tmp_path):
             knee_stages.run_knee(args)
     assert json.loads((tmp_path / 'results.json').read_text())['base'] == 6
     (tmp_path / 'results.json').write_text(json.dumps(on_disk))
-    args = argparse.Namespace(
-        results=str(tmp_path), knee_model='vit-mini-p4', knee_images=10000,
-        cfg_options=[], stages=['knee-arms'], knee_epochs=[18, 48])
+    args.stages, args.knee_base = ['knee-arms'], None
     with pytest.raises(SystemExit, match='^error: no fine-tuning length is '
                        'chosen from the base at 6 epochs: run stage '
                        'knee-recipe from it first$'):
@@ -237,8 +239,7 @@ def test_recipe_and_arms_need_a_sweep_from_their_base(tmp_path):
 
 
 def test_a_new_base_keeps_what_the_earlier_one_measured(tmp_path):
-    args = argparse.Namespace(results=str(tmp_path), knee_model='vit-mini-p4',
-                              knee_images=2500, cfg_options=[])
+    args = mini_args(tmp_path)
     from_576 = dict(sweep={'tau=0.2': dict(key='tec_tau-0.2_mae576wsd_s0+192',
                                            knn=82.34)},
                     chosen='tau=0.2', entropy={'tau=0.2, K=4': 0.22},
@@ -271,8 +272,7 @@ def test_a_new_base_keeps_what_the_earlier_one_measured(tmp_path):
 
 def test_a_driver_whose_base_another_took_stops_and_keeps_its_work(
         tmp_path):
-    args = argparse.Namespace(results=str(tmp_path), knee_model='vit-mini-p4',
-                              knee_images=2500, cfg_options=[])
+    args = mini_args(tmp_path)
     (tmp_path / 'results.json').write_text(json.dumps(dict(
         model='vit-mini-p4', images=2500, e1=1536, base=576,
         chosen='tau=0.2', sweep={}, finetune_val={})))
@@ -297,8 +297,7 @@ def test_a_driver_whose_base_another_took_stops_and_keeps_its_work(
 
 
 def test_taus_only_tries_no_change_from_the_best(tmp_path, monkeypatch):
-    args = argparse.Namespace(results=str(tmp_path), knee_model='vit-mini-p4',
-                              knee_images=2500, cfg_options=[])
+    args = mini_args(tmp_path)
     bench = knee_study.KneeBenchmark(args)
     bench.results['sweep'] = {
         f'tau={t}': dict(key=f'tec_tau-{t}_mae24wsd_s0+8', knn=k)
@@ -320,8 +319,7 @@ def test_taus_only_tries_no_change_from_the_best(tmp_path, monkeypatch):
 
 
 def test_two_processes_keep_each_others_stage_minutes(tmp_path):
-    args = argparse.Namespace(results=str(tmp_path), knee_model='vit-mini-p4',
-                              knee_images=2500, cfg_options=[])
+    args = mini_args(tmp_path)
     (tmp_path / 'results.json').write_text(json.dumps(dict(
         model='vit-mini-p4', images=2500, stage_minutes={'knee-plan': 3.})))
     curve, sweep = (knee_study.KneeBenchmark(args) for _ in range(2))
