@@ -350,3 +350,40 @@ def test_a_knee_base_inside_the_warm_up_is_refused(tmp_path, base):
                        '--knee-images 2500 ends; give at least 18$'):
         knee_stages.run_knee(args)
     assert not (tmp_path / 'results.json').exists()
+
+
+def test_two_sweep_drivers_share_the_settings(tmp_path, monkeypatch):
+    args = argparse.Namespace(**vars(mini_args(tmp_path)), work_dir=str(
+        tmp_path / 'work'), fresh=False, eval_images=0)
+    (tmp_path / 'results.json').write_text(json.dumps(dict(
+        model='vit-mini-p4', images=2500, base=24, sweep={}, chosen=None,
+        entropy={}, entropy_base='mae24wsd_s0')))
+    first, second = (knee_study.KneeBenchmark(args) for _ in range(2))
+    # the first driver is training tau=1.0 (its run.pid names a trainer)
+    work = tmp_path / 'work' / 'tec_tau-1.0_mae24wsd_s0+8'
+    work.mkdir(parents=True)
+    trainer = started(sys.executable, '-c', 'import time; time.sleep(60)',
+                      'train.py')
+    (work / 'run.pid').write_text(str(trainer.pid))
+    measured = []
+
+    def validation_knn(arm):
+        measured.append(arm.key)
+        if arm.key.startswith('tec_tau-0.5'):  # meanwhile the first driver
+            (work / 'done.json').write_text('{}')  # ends tau=1.0 (70 %)
+            first.results['sweep']['tau=1.0'] = dict(key=arm.key.replace(
+                '0.5', '1.0'), knn=70.)
+            first.save()
+        return {'0.5': 72., '0.2': 71.}[arm.key.split('_')[1][4:]]
+
+    monkeypatch.setattr(second, 'validation_knn', validation_knn)
+    try:
+        assert knee_stages.stage_sweep(second, 24, changes=False) == \
+            'tau=0.5'
+    finally:
+        trainer.kill()
+    assert measured == ['tec_tau-0.5_mae24wsd_s0+8',
+                        'tec_tau-0.2_mae24wsd_s0+8']
+    on_disk = json.loads((tmp_path / 'results.json').read_text())
+    assert {n: r['knn'] for n, r in on_disk['sweep'].items()} == {
+        'tau=1.0': 70., 'tau=0.5': 72., 'tau=0.2': 71.}

@@ -260,7 +260,8 @@ def write_knee_report(results: dict, out_dir: str) -> str:
     lines += [*sweep_rows(results, '## TEC sweep (kNN, validation split)'),
               *recipe_rows(results), *arm_rows(results),
               *verdict_rows(results), *earlier_rows(results),
-              '## Wall-clock by stage (min)', '',
+              '## Minutes by stage (of every process that ran it, added '
+              'up)', '',
               ', '.join(f'{k} {v:.0f}' for k, v in
                         results.get('stage_minutes', {}).items()), '']
     plot(results, osp.join(out_dir, 'curve.png'))

@@ -17,7 +17,8 @@ from .knee_report import write_knee_report
 from .knee_study import (CHANGES, FROM_THE_BASE, KNEE_MODELS, TAUS,
                          KneeBenchmark, candidates, decay_epochs, find_knee,
                          partner, recipe, setting_tag)
-from .runs import fine_tune, last_checkpoint, train_resumable
+from .runs import (fine_tune, last_checkpoint, train_resumable,
+                   training_alive)
 from .sustainability_arms import Arm, model_config, schedule
 from .target_entropy import base_target_entropy
 
@@ -141,6 +142,14 @@ def tec_setting(bench: KneeBenchmark, e1: int, name: str, epochs: int,
                          sweep_arms(bench, e1)[name], tag=setting_tag(name))
 
 
+def taken(bench: KneeBenchmark, arm: Arm) -> bool:
+    """Whether another process is training ``arm`` now (a second driver
+    of the sweep trains the settings the first has not taken)."""
+    work_dir = osp.join(bench.args.work_dir, arm.key)
+    return training_alive(osp.join(work_dir, 'run.pid')) and \
+        not osp.exists(osp.join(work_dir, 'done.json'))
+
+
 def set_base(results: dict, base: int) -> None:
     """Make the point at ``base`` epochs the base of the stages after the
     knee; what was measured from an earlier base (sweep, choice, target
@@ -160,7 +169,8 @@ def stage_sweep(bench: KneeBenchmark, e1: int, changes: bool = True) -> str:
     """TEC for E1/3 from the E1 base (seed 0; ``--knee-base``: another
     point of the curve) at each setting (``changes`` False: the taus only),
     scored by kNN on the validation split; the base's attention-target
-    entropy."""
+    entropy. Drivers run side by side share the settings: each takes the
+    next one no other is training, and keeps what the others measured."""
     with timed(bench, 'knee-sweep'):
         set_base(bench.results, e1)
         base = bench.point(e1, 0)
@@ -170,8 +180,14 @@ def stage_sweep(bench: KneeBenchmark, e1: int, changes: bool = True) -> str:
                 taus=TAUS)
             bench.results['entropy_base'] = base.key
         for _ in range(2):  # the taus, then the changes from the best
-            for name in sweep_arms(bench, e1, changes):
-                bench.validate(name, tec_setting(bench, e1, name, e1 // 3))
+            pending = list(sweep_arms(bench, e1, changes))
+            while pending:
+                bench.save()  # what another driver of the sweep measured
+                arms = {name: tec_setting(bench, e1, name, e1 // 3)
+                        for name in pending}
+                name = min(pending, key=lambda n: taken(bench, arms[n]))
+                pending.remove(name)
+                bench.validate(name, arms[name])
         sweep = bench.results['sweep']
         bench.results['chosen'] = max(sweep_arms(bench, e1, changes),
                                       key=lambda n: sweep[n]['knn'])
