@@ -6,6 +6,7 @@ pid file."""
 import argparse
 import json
 import os
+import os.path as osp
 import subprocess
 import sys
 
@@ -212,6 +213,38 @@ def test_a_pid_file_counts_only_while_it_names_a_training_process(tmp_path):
     assert runs.training_alive(str(tmp_path / 'missing.pid')) is False
 
 
+def test_a_stable_run_another_driver_holds_is_waited_for(
+        tmp_path, monkeypatch):
+    args = argparse.Namespace(**vars(mini_args(tmp_path)),
+                              work_dir=str(tmp_path / 'work'))
+    bench = knee_study.KneeBenchmark(args)
+    family = tmp_path / 'work' / 'mae_wsd_s0'
+    family.mkdir(parents=True)
+    driver = started(sys.executable, '-c', 'import time; time.sleep(60)',
+                     'sustainability.py')
+    (family / 'stable.pid').write_text(str(driver.pid))
+    waits, trained = [], []
+
+    def sleep(seconds):  # the other driver ends before the 22-epoch one
+        waits.append(seconds)
+        driver.kill()
+        driver.wait()
+
+    def train(config, work_dir, options, label):
+        trained.append(((family / 'stable.pid').read_text(), options[-1]))
+        os.makedirs(work_dir)
+        open(osp.join(work_dir, 'epoch_22.pth'), 'w').close()
+
+    monkeypatch.setattr(knee_study.time, 'sleep', sleep)
+    monkeypatch.setattr(knee_study, 'train_resumable', train)
+    path = str(family / 'stable' / 'epoch_22.pth')
+    assert bench.stable(bench.point(24, 0)) == path
+    assert bench.stable(bench.point(24, 0)) == path  # there: no training
+    assert waits == [runs.WAIT_SECONDS]
+    assert trained == [(str(os.getpid()), 'train_cfg.max_epochs=22')]
+    assert not (family / 'stable.pid').exists()
+
+
 def test_recipe_and_arms_need_a_sweep_from_their_base(tmp_path):
     on_disk = dict(model='vit-mini-p4', images=10000, e1=6, base=6,
                    chosen='tau=0.5')
@@ -359,31 +392,43 @@ def test_two_sweep_drivers_share_the_settings(tmp_path, monkeypatch):
         model='vit-mini-p4', images=2500, base=24, sweep={}, chosen=None,
         entropy={}, entropy_base='mae24wsd_s0')))
     first, second = (knee_study.KneeBenchmark(args) for _ in range(2))
-    # the first driver is training tau=1.0 (its run.pid names a trainer)
-    work = tmp_path / 'work' / 'tec_tau-1.0_mae24wsd_s0+8'
-    work.mkdir(parents=True)
-    trainer = started(sys.executable, '-c', 'import time; time.sleep(60)',
-                      'train.py')
-    (work / 'run.pid').write_text(str(trainer.pid))
-    measured = []
+    # the first driver holds tau=1.0 and tau=0.2
+    claims = tmp_path / 'work' / 'sweep_claims'
+    claims.mkdir(parents=True)
+    driver = started(sys.executable, '-c', 'import time; time.sleep(60)',
+                     'sustainability.py')
+    for tau in (1.0, 0.2):
+        (claims / f'tec_tau-{tau}_mae24wsd_s0+8.pid').write_text(
+            str(driver.pid))
+
+    def ends(tau, knn):  # the first driver records a setting, gives it back
+        first.results['sweep'][f'tau={tau}'] = dict(
+            key=f'tec_tau-{tau}_mae24wsd_s0+8', knn=knn)
+        first.save()
+        (claims / f'tec_tau-{tau}_mae24wsd_s0+8.pid').unlink()
+
+    measured, waits = [], []
 
     def validation_knn(arm):
         measured.append(arm.key)
-        if arm.key.startswith('tec_tau-0.5'):  # meanwhile the first driver
-            (work / 'done.json').write_text('{}')  # ends tau=1.0 (70 %)
-            first.results['sweep']['tau=1.0'] = dict(key=arm.key.replace(
-                '0.5', '1.0'), knn=70.)
-            first.save()
-        return {'0.5': 72., '0.2': 71.}[arm.key.split('_')[1][4:]]
+        ends(1.0, 70.)
+        return 72.
+
+    def sleep(seconds):
+        waits.append(seconds)
+        ends(0.2, 71.)
 
     monkeypatch.setattr(second, 'validation_knn', validation_knn)
+    monkeypatch.setattr(knee_stages.time, 'sleep', sleep)
     try:
         assert knee_stages.stage_sweep(second, 24, changes=False) == \
             'tau=0.5'
     finally:
-        trainer.kill()
-    assert measured == ['tec_tau-0.5_mae24wsd_s0+8',
-                        'tec_tau-0.2_mae24wsd_s0+8']
+        driver.kill()
+    # tau=0.5 only, then one wait for tau=0.2, which the first driver held
+    assert measured == ['tec_tau-0.5_mae24wsd_s0+8']
+    assert waits == [runs.WAIT_SECONDS]
     on_disk = json.loads((tmp_path / 'results.json').read_text())
     assert {n: r['knn'] for n, r in on_disk['sweep'].items()} == {
         'tau=1.0': 70., 'tau=0.5': 72., 'tau=0.2': 71.}
+    assert not list(claims.iterdir())  # each one given back

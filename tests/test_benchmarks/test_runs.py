@@ -87,9 +87,29 @@ def test_a_run_another_process_trains_is_waited_for(tmp_path, monkeypatch):
     (work / 'run.pid').write_text(str(other.pid))
     calls = []
     monkeypatch.setattr(runs, 'WAIT_SECONDS', 0.1)
-    monkeypatch.setattr(runs, 'run_tool',
-                        lambda *args, **kwargs: calls.append(done.exists()))
+    monkeypatch.setattr(runs, 'run_tool', lambda *args, **kwargs: calls.append(
+        (done.exists(), (work / 'run.pid').read_text())))
     train_resumable(MAE, str(work), [])
     other.wait()
-    assert calls == [True]  # once the other process had done its work
-    assert (work / 'run.pid').read_text() == str(os.getpid())
+    # once the other process had done its work, holding the run meanwhile
+    assert calls == [(True, str(os.getpid()))]
+    assert not (work / 'run.pid').exists()  # given back when it ends
+
+
+def test_a_claim_is_refused_while_another_process_holds_it(tmp_path):
+    pid_file = tmp_path / 'claims' / 'run.pid'
+    pid_file.parent.mkdir()
+    driver = started(sys.executable, '-c', 'import time; time.sleep(60)',
+                     'sustainability.py')
+    try:
+        pid_file.write_text(str(driver.pid))
+        assert runs.claim(str(pid_file)) is False
+        runs.release(str(pid_file))  # not this process's: kept
+        assert pid_file.read_text() == str(driver.pid)
+    finally:
+        driver.kill()
+        driver.wait()
+    assert runs.claim(str(pid_file)) is True  # its holder is gone
+    assert pid_file.read_text() == str(os.getpid())
+    runs.release(str(pid_file))
+    assert not pid_file.exists()

@@ -17,8 +17,8 @@ from .knee_report import write_knee_report
 from .knee_study import (CHANGES, FROM_THE_BASE, KNEE_MODELS, TAUS,
                          KneeBenchmark, candidates, decay_epochs, find_knee,
                          partner, recipe, setting_tag)
-from .runs import (fine_tune, last_checkpoint, train_resumable,
-                   training_alive)
+from .runs import (WAIT_SECONDS, claim, fine_tune, last_checkpoint,
+                   release, train_resumable)
 from .sustainability_arms import Arm, model_config, schedule
 from .target_entropy import base_target_entropy
 
@@ -142,12 +142,11 @@ def tec_setting(bench: KneeBenchmark, e1: int, name: str, epochs: int,
                          sweep_arms(bench, e1)[name], tag=setting_tag(name))
 
 
-def taken(bench: KneeBenchmark, arm: Arm) -> bool:
-    """Whether another process is training ``arm`` now (a second driver
-    of the sweep trains the settings the first has not taken)."""
-    work_dir = osp.join(bench.args.work_dir, arm.key)
-    return training_alive(osp.join(work_dir, 'run.pid')) and \
-        not osp.exists(osp.join(work_dir, 'done.json'))
+def sweep_claim(bench: KneeBenchmark, e1: int, name: str) -> str:
+    """The pid file that a driver of the sweep holds while it trains and
+    scores the setting ``name`` (:func:`~tec_bench.runs.claim`)."""
+    key = tec_setting(bench, e1, name, e1 // 3).key
+    return osp.join(bench.args.work_dir, 'sweep_claims', f'{key}.pid')
 
 
 def set_base(results: dict, base: int) -> None:
@@ -169,8 +168,9 @@ def stage_sweep(bench: KneeBenchmark, e1: int, changes: bool = True) -> str:
     """TEC for E1/3 from the E1 base (seed 0; ``--knee-base``: another
     point of the curve) at each setting (``changes`` False: the taus only),
     scored by kNN on the validation split; the base's attention-target
-    entropy. Drivers run side by side share the settings: each takes the
-    next one no other is training, and keeps what the others measured."""
+    entropy. Drivers run side by side share the settings: each trains and
+    scores a setting no other driver holds, waits while the others hold
+    every one left, and takes up what they measured."""
     with timed(bench, 'knee-sweep'):
         set_base(bench.results, e1)
         base = bench.point(e1, 0)
@@ -182,12 +182,18 @@ def stage_sweep(bench: KneeBenchmark, e1: int, changes: bool = True) -> str:
         for _ in range(2):  # the taus, then the changes from the best
             pending = list(sweep_arms(bench, e1, changes))
             while pending:
-                bench.save()  # what another driver of the sweep measured
-                arms = {name: tec_setting(bench, e1, name, e1 // 3)
-                        for name in pending}
-                name = min(pending, key=lambda n: taken(bench, arms[n]))
+                held = {name: sweep_claim(bench, e1, name) for name in pending}
+                name = next((n for n in pending if claim(held[n])), None)
+                if name is None:  # each one left is another driver's now
+                    time.sleep(WAIT_SECONDS)
+                    continue
+                try:
+                    bench.save()  # what another driver measured meanwhile
+                    bench.validate(name,
+                                   tec_setting(bench, e1, name, e1 // 3))
+                finally:
+                    release(held[name])
                 pending.remove(name)
-                bench.validate(name, arms[name])
         sweep = bench.results['sweep']
         bench.results['chosen'] = max(sweep_arms(bench, e1, changes),
                                       key=lambda n: sweep[n]['knn'])

@@ -13,14 +13,13 @@ soon as it is measured.
 import argparse
 import copy
 import json
-import os
 import os.path as osp
 import re
 import time
 from typing import List, NamedTuple, Optional, Sequence
 
-from .runs import (ROOT, WAIT_SECONDS, epoch_minutes, fine_tune,
-                   last_checkpoint, train_resumable, training_alive)
+from .runs import (ROOT, WAIT_SECONDS, claim, epoch_minutes, fine_tune,
+                   last_checkpoint, release, train_resumable)
 from .sustainability_arms import Arm, Benchmark, model_config, schedule
 from .training_flops import training_flops_per_image
 
@@ -167,18 +166,19 @@ class KneeBenchmark(Benchmark):
         work_dir = osp.join(self.args.work_dir, point.family, 'stable')
         path = osp.join(work_dir, f'epoch_{point.stable_epochs}.pth')
         pid_file = osp.join(self.args.work_dir, point.family, 'stable.pid')
-        while not osp.exists(path) and training_alive(pid_file):
-            time.sleep(WAIT_SECONDS)
-        if not osp.exists(path):
-            os.makedirs(work_dir, exist_ok=True)
-            with open(pid_file, 'w') as f:
-                f.write(str(os.getpid()))
-            train_resumable(
-                self.configs.wsd, work_dir,
-                [*self.args.cfg_options, *point.options,
-                 f'randomness.seed={point.seed}',
-                 f'train_cfg.max_epochs={point.stable_epochs}'],
-                label=f'stable run to {point.stable_epochs} ep')
+        while not osp.exists(path):
+            if not claim(pid_file):
+                time.sleep(WAIT_SECONDS)
+                continue
+            try:
+                train_resumable(
+                    self.configs.wsd, work_dir,
+                    [*self.args.cfg_options, *point.options,
+                     f'randomness.seed={point.seed}',
+                     f'train_cfg.max_epochs={point.stable_epochs}'],
+                    label=f'stable run to {point.stable_epochs} ep')
+            finally:
+                release(pid_file)
         return path
 
     def train(self, arm: Arm) -> dict:

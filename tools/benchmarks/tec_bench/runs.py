@@ -14,6 +14,8 @@ from typing import Dict, List, Optional
 from tec_mm.engine import is_complete_checkpoint
 from tec_mm.engine.refusal import Refusal
 
+from .shared_results import locked
+
 ROOT = osp.dirname(osp.dirname(osp.dirname(osp.dirname(
     osp.abspath(__file__)))))
 WAIT_SECONDS = 20  # between looks at a run another process is training
@@ -102,8 +104,9 @@ def train_resumable(config: str, work_dir: str, options: List[str],
 
     The wall-clock of each invocation is kept in ``work_dir/wall_clock.json``;
     one that was killed counts up to its last checkpoint. A run that another
-    study process is training (``work_dir/run.pid``) is waited for, then
-    taken up where it stopped: two processes never train one work dir.
+    study process is training (it holds ``work_dir/run.pid``, :func:`claim`)
+    is waited for, then taken up where it stopped: two processes never train
+    one work dir at once.
 
     Args:
         config (str): The training config.
@@ -116,11 +119,17 @@ def train_resumable(config: str, work_dir: str, options: List[str],
         float: Minutes of training behind the run's last checkpoint.
     """
     pid_file = osp.join(work_dir, 'run.pid')
-    while training_alive(pid_file):
+    while not claim(pid_file):
         time.sleep(WAIT_SECONDS)
-    os.makedirs(work_dir, exist_ok=True)
-    with open(pid_file, 'w') as f:
-        f.write(str(os.getpid()))
+    try:
+        return _train(config, work_dir, options, start_from, label)
+    finally:
+        release(pid_file)
+
+
+def _train(config: str, work_dir: str, options: List[str],
+           start_from: Optional[str], label: Optional[str]) -> float:
+    """:func:`train_resumable` once this process holds the run."""
     ledger = osp.join(work_dir, 'wall_clock.json')
     spans: List[List[Optional[float]]] = []
     if osp.exists(ledger):
@@ -240,6 +249,35 @@ def training_alive(pid_file: str) -> bool:
         return False
     return pid != os.getpid() and (b'train.py' in command or
                                    b'sustainability.py' in command)
+
+
+def claim(pid_file: str) -> bool:
+    """Take ``pid_file`` for this process unless another live study or
+    training process holds it (:func:`training_alive`); processes decide
+    one at a time, under a lock on its folder.
+
+    Returns:
+        bool: Whether this process holds it now.
+    """
+    folder = osp.dirname(pid_file)
+    os.makedirs(folder, exist_ok=True)
+    with locked(folder):
+        if training_alive(pid_file):
+            return False
+        with open(pid_file, 'w') as f:
+            f.write(str(os.getpid()))
+    return True
+
+
+def release(pid_file: str) -> None:
+    """Remove ``pid_file`` if it names this process (:func:`claim`)."""
+    try:
+        with open(pid_file) as f:
+            held = int(f.read().strip()) == os.getpid()
+        if held:
+            os.remove(pid_file)
+    except (OSError, ValueError):
+        pass
 
 
 def epoch_minutes(work_dir: str) -> float:
