@@ -231,7 +231,8 @@ def test_a_stable_run_another_driver_holds_is_waited_for(
         driver.wait()
 
     def train(config, work_dir, options, label):
-        trained.append(((family / 'stable.pid').read_text(), options[-1]))
+        trained.append(((family / 'stable.pid').read_text().split()[0],
+                        options[-1]))
         os.makedirs(work_dir)
         open(osp.join(work_dir, 'epoch_22.pth'), 'w').close()
 
@@ -243,6 +244,45 @@ def test_a_stable_run_another_driver_holds_is_waited_for(
     assert waits == [runs.WAIT_SECONDS]
     assert trained == [(str(os.getpid()), 'train_cfg.max_epochs=22')]
     assert not (family / 'stable.pid').exists()
+
+
+def test_a_stable_run_without_the_points_checkpoint_is_refused(
+        tmp_path, monkeypatch):
+    args = argparse.Namespace(**vars(mini_args(tmp_path)),
+                              work_dir=str(tmp_path / 'work'))
+    bench = knee_study.KneeBenchmark(args)
+    stable = tmp_path / 'work' / 'mae_wsd_s0' / 'stable'
+    trained = []
+
+    def train(config, work_dir, options, label):
+        # a run that went on to 30 epochs keeping its last checkpoint only
+        assert not trained, 'trained again, in a loop'
+        trained.append(options[-1])
+        os.makedirs(work_dir, exist_ok=True)
+        open(osp.join(work_dir, 'epoch_30.pth'), 'w').close()
+
+    monkeypatch.setattr(knee_study, 'train_resumable', train)
+    with pytest.raises(SystemExit, match=f'error: {stable} has no '
+                       'epoch_22.pth, though its run went past it'):
+        bench.stable(bench.point(24, 0))
+    assert trained == ['train_cfg.max_epochs=22']  # once, not in a loop
+    assert not (stable.parent / 'stable.pid').exists()  # given back
+
+
+def test_a_failed_stable_run_gives_its_claim_back(tmp_path, monkeypatch):
+    args = argparse.Namespace(**vars(mini_args(tmp_path)),
+                              work_dir=str(tmp_path / 'work'))
+    bench = knee_study.KneeBenchmark(args)
+    pid_file = tmp_path / 'work' / 'mae_wsd_s0' / 'stable.pid'
+
+    def fail(config, work_dir, options, label):
+        assert pid_file.exists()
+        raise subprocess.CalledProcessError(1, 'train.py')
+
+    monkeypatch.setattr(knee_study, 'train_resumable', fail)
+    with pytest.raises(subprocess.CalledProcessError):
+        bench.stable(bench.point(24, 0))
+    assert not pid_file.exists()
 
 
 def test_recipe_and_arms_need_a_sweep_from_their_base(tmp_path):

@@ -1,12 +1,17 @@
 import json
 import os
 import os.path as osp
+import subprocess
 import sys
+import threading
+import time
 
 import pytest
+import torch
 from runner_utils import MAE, TINY, started
 from tec_bench import last_checkpoint, logged_metrics, run_tool, runs
 from tec_bench.runs import _ETA, _seconds, resume_point, train_resumable
+from tec_bench.shared_results import locked
 
 from tec_mm.datasets import DEBIAN_FASHION_MNIST
 from tec_mm.engine import Refusal
@@ -88,7 +93,7 @@ def test_a_run_another_process_trains_is_waited_for(tmp_path, monkeypatch):
     calls = []
     monkeypatch.setattr(runs, 'WAIT_SECONDS', 0.1)
     monkeypatch.setattr(runs, 'run_tool', lambda *args, **kwargs: calls.append(
-        (done.exists(), (work / 'run.pid').read_text())))
+        (done.exists(), (work / 'run.pid').read_text().split()[0])))
     train_resumable(MAE, str(work), [])
     other.wait()
     # once the other process had done its work, holding the run meanwhile
@@ -110,6 +115,93 @@ def test_a_claim_is_refused_while_another_process_holds_it(tmp_path):
         driver.kill()
         driver.wait()
     assert runs.claim(str(pid_file)) is True  # its holder is gone
-    assert pid_file.read_text() == str(os.getpid())
+    assert pid_file.read_text() == f'{os.getpid()} {runs._started(os.getpid())}'
     runs.release(str(pid_file))
     assert not pid_file.exists()
+
+
+def test_a_claim_counts_while_its_own_process_runs(tmp_path):
+    pid_file = tmp_path / 'run.pid'
+    other = started('sleep', '60')  # not a training command line: any tool
+    try:
+        start = runs._started(other.pid)
+        pid_file.write_text(f'{other.pid} {start}')
+        assert runs.training_alive(str(pid_file)) is True
+        assert runs.claim(str(pid_file)) is False
+        # the same pid started at another time: a later process, not it
+        pid_file.write_text(f'{other.pid} {int(start) - 1}')
+        assert runs.training_alive(str(pid_file)) is False
+    finally:
+        other.kill()
+        other.wait()
+    pid_file.write_text(f'{other.pid} {start}')
+    assert runs.training_alive(str(pid_file)) is False
+
+
+def test_claims_are_decided_one_at_a_time(tmp_path):
+    pid_file = tmp_path / 'claims' / 'run.pid'
+    pid_file.parent.mkdir()
+    result = []
+    with locked(str(pid_file.parent)):
+        claimer = threading.Thread(
+            target=lambda: result.append(runs.claim(str(pid_file))))
+        claimer.start()
+        claimer.join(0.5)
+        assert claimer.is_alive() and not pid_file.exists()
+    claimer.join(10)
+    assert result == [True] and pid_file.exists()
+
+
+def test_a_failed_run_gives_its_claim_back(tmp_path, monkeypatch):
+    def fail(*args, **kwargs):
+        assert (tmp_path / 'run.pid').exists()
+        raise Refusal('bad input')
+
+    monkeypatch.setattr(runs, 'run_tool', fail)
+    with pytest.raises(Refusal):
+        train_resumable(MAE, str(tmp_path), [])
+    assert not (tmp_path / 'run.pid').exists()
+
+
+def test_a_call_that_trains_nothing_adds_no_minutes(tmp_path, monkeypatch):
+    torch.save({}, tmp_path / 'epoch_3.pth')
+    (tmp_path / 'wall_clock.json').write_text('[[100.0, 160.0]]')
+    monkeypatch.setattr(runs, 'run_tool', lambda *args, **kwargs: None)
+    # the run had ended (another process finished it): 1 minute, as before
+    assert train_resumable(MAE, str(tmp_path), []) == pytest.approx(1.)
+    assert json.loads((tmp_path / 'wall_clock.json').read_text()) == [
+        [100.0, 160.0]]
+
+    def train_one_epoch(*args, **kwargs):
+        torch.save({}, tmp_path / 'epoch_4.pth')
+
+    monkeypatch.setattr(runs, 'run_tool', train_one_epoch)
+    minutes = train_resumable(MAE, str(tmp_path), [])
+    spans = json.loads((tmp_path / 'wall_clock.json').read_text())
+    assert len(spans) == 2 and spans[0] == [100.0, 160.0]
+    assert minutes == pytest.approx(1. + (spans[1][1] - spans[1][0]) / 60)
+
+
+def test_a_tool_ends_when_the_process_that_started_it_dies(tmp_path):
+    pid_file = tmp_path / 'tool.pid'
+    tool = tmp_path / 'sleeper.py'
+    tool.write_text('import os, sys, time\n'
+                    'open(sys.argv[1], "w").write(str(os.getpid()))\n'
+                    'time.sleep(60)\n')
+    starter = subprocess.Popen([
+        sys.executable, '-c',
+        'import sys; sys.path.insert(0, sys.argv[1]); '
+        'from tec_bench.runs import run_tool; '
+        'run_tool(sys.argv[2], sys.argv[3], log=sys.argv[4])',
+        osp.dirname(osp.dirname(runs.__file__)), str(tool), str(pid_file),
+        str(tmp_path / 'tools.log')])
+    deadline = time.monotonic() + 60
+    while not pid_file.exists() or not pid_file.read_text():
+        assert time.monotonic() < deadline and starter.poll() is None
+        time.sleep(0.05)
+    tool_pid = int(pid_file.read_text())
+    starter.kill()  # SIGKILL: no clean-up of its own runs
+    starter.wait()
+    while runs._started(tool_pid) is not None:
+        assert time.monotonic() < deadline, 'the tool outlived its starter'
+        time.sleep(0.05)

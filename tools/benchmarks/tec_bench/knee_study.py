@@ -162,7 +162,12 @@ class KneeBenchmark(Benchmark):
 
     def stable(self, point: Point) -> str:
         """The stable run's checkpoint at ``point.stable_epochs``, training
-        (or waiting for a stable run already going) until it is there."""
+        (or waiting for a stable run already going) until it is there.
+
+        Raises:
+            SystemExit: The run went past that epoch without keeping its
+                checkpoint.
+        """
         work_dir = osp.join(self.args.work_dir, point.family, 'stable')
         path = osp.join(work_dir, f'epoch_{point.stable_epochs}.pth')
         pid_file = osp.join(self.args.work_dir, point.family, 'stable.pid')
@@ -179,6 +184,13 @@ class KneeBenchmark(Benchmark):
                     label=f'stable run to {point.stable_epochs} ep')
             finally:
                 release(pid_file)
+            if not osp.exists(path):
+                raise SystemExit(
+                    f'error: {work_dir} has no epoch_{point.stable_epochs}'
+                    '.pth, though its run went past it (a checkpoint '
+                    f'removed, or not kept each epoch): the {point.epochs}'
+                    '-epoch point branches off it; train the stable run '
+                    'again in a new work dir')
         return path
 
     def train(self, arm: Arm) -> dict:

@@ -1,11 +1,13 @@
 """Running the project's tools from the demo and the benchmarks: quietly,
 with a progress bar, MMEngine's output in a log file, and reading back what
 a run wrote."""
+import ctypes
 import glob
 import json
 import os
 import os.path as osp
 import re
+import signal
 import subprocess
 import sys
 import time
@@ -19,6 +21,7 @@ from .shared_results import locked
 ROOT = osp.dirname(osp.dirname(osp.dirname(osp.dirname(
     osp.abspath(__file__)))))
 WAIT_SECONDS = 20  # between looks at a run another process is training
+PR_SET_PDEATHSIG = 1  # prctl(2): a signal for the child when its parent dies
 # MMEngine's train log line: "... eta: 0:02:42 ..." ("1 day, 2:03:04" too)
 _ETA = re.compile(r'(?:Epoch|Iter)\(train\).*?eta: (?:(\d+) days?, )?'
                   r'(\d+):(\d\d):(\d\d)')
@@ -37,6 +40,13 @@ def _bar(label: str, fraction: float, eta: Optional[int]) -> str:
             f'{100 * fraction:3.0f}%{left}')
 
 
+def _die_with_parent() -> None:
+    """In a tool's process before it starts: be ended (SIGTERM) when the
+    process that started it dies, so that a run never goes on training
+    after its starter, who holds the run (:func:`claim`), is gone."""
+    ctypes.CDLL(None).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+
+
 def run_tool(tool: str, *args: str, log: str,
              label: Optional[str] = None) -> None:
     """Run ``tools/<tool>`` with this interpreter, its output in ``log``.
@@ -47,6 +57,8 @@ def run_tool(tool: str, *args: str, log: str,
         log (str): File that takes the tool's output (appended).
         label (str, optional): Show a progress bar with this label, fed by
             the ETA of MMEngine's training log lines.
+
+    The tool's process is ended when this one dies (Linux).
 
     Raises:
         Refusal: The tool refused its input (exit code 2); the message is
@@ -60,8 +72,9 @@ def run_tool(tool: str, *args: str, log: str,
     with open(log, 'a') as f:
         f.write('$ ' + ' '.join(cmd) + '\n')
         f.flush()
-        child = subprocess.Popen(cmd, stdout=subprocess.PIPE,
-                                 stderr=subprocess.STDOUT, text=True)
+        child = subprocess.Popen(
+            cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+            preexec_fn=_die_with_parent if sys.platform == 'linux' else None)
         for line in child.stdout:
             f.write(line)
             if line.startswith('error: '):
@@ -103,7 +116,9 @@ def train_resumable(config: str, work_dir: str, options: List[str],
     weights, optimizer, schedule position and epoch), else from scratch.
 
     The wall-clock of each invocation is kept in ``work_dir/wall_clock.json``;
-    one that was killed counts up to its last checkpoint. A run that another
+    one that was killed counts up to its last checkpoint, one that trained
+    nothing (the run had already ended: another process finished it while
+    this one waited) does not count. A run that another
     study process is training (it holds ``work_dir/run.pid``, :func:`claim`)
     is waited for, then taken up where it stopped: two processes never train
     one work dir at once.
@@ -151,10 +166,15 @@ def _train(config: str, work_dir: str, options: List[str],
 
     spans.append([time.time(), None])
     write()
+    before = resume and osp.getmtime(resume)
     run_tool('train.py', config, '--work-dir', work_dir, *args,
              '--cfg-options', *options, log=osp.join(work_dir, 'tools.log'),
              label=label)
-    spans[-1][1] = time.time()
+    after = resume_point(work_dir)
+    if resume and after == resume and osp.getmtime(after) == before:
+        spans.pop()  # no new checkpoint: it trained nothing
+    else:
+        spans[-1][1] = time.time()
     write()
     return sum(end - start for start, end in spans) / 60
 
@@ -236,25 +256,57 @@ def fine_tune(config: str,
     return logged_metrics(work_dir, ['accuracy/top1'])['accuracy/top1']
 
 
-def training_alive(pid_file: str) -> bool:
-    """Whether the process named in ``pid_file`` is a training or study
-    process still running (and is not this one): after a reboot the pid
-    may name an unrelated process."""
+def _started(pid: int) -> Optional[str]:
+    """When process ``pid`` started (clock ticks after boot, from
+    ``/proc/PID/stat``); None when no such process runs (an ended one not
+    yet reaped, a zombie, does not)."""
+    try:
+        with open(f'/proc/{pid}/stat') as f:
+            fields = f.read().rsplit(')', 1)[1].split()
+        return None if fields[0] == 'Z' else fields[19]
+    except (OSError, IndexError):
+        return None
+
+
+def _holder(pid_file: str) -> Optional[List[str]]:
+    """``[pid]`` or ``[pid, start]`` of ``pid_file`` (None: no such file or
+    not a pid)."""
     try:
         with open(pid_file) as f:
-            pid = int(f.read().strip())
-        with open(f'/proc/{pid}/cmdline', 'rb') as f:
-            command = f.read()
-    except (OSError, ValueError):
+            held = f.read().split()
+        int(held[0])
+    except (OSError, IndexError, ValueError):
+        return None
+    return held[:2]
+
+
+def training_alive(pid_file: str) -> bool:
+    """Whether the process named in ``pid_file`` still runs (and is not this
+    one).
+
+    A file written by :func:`claim` names the claiming process and when it
+    started, so a later process given the same pid (after a reboot, or a
+    work dir kept into a new session) does not count. A file written by
+    hand (``echo $! > stable.pid``) names a pid only: it counts while that
+    pid is a training or study process.
+    """
+    held = _holder(pid_file)
+    if held is None or int(held[0]) == os.getpid():
         return False
-    return pid != os.getpid() and (b'train.py' in command or
-                                   b'sustainability.py' in command)
+    if len(held) == 2:
+        return _started(int(held[0])) == held[1]
+    try:
+        with open(f'/proc/{held[0]}/cmdline', 'rb') as f:
+            command = f.read()
+    except OSError:
+        return False
+    return b'train.py' in command or b'sustainability.py' in command
 
 
 def claim(pid_file: str) -> bool:
-    """Take ``pid_file`` for this process unless another live study or
-    training process holds it (:func:`training_alive`); processes decide
-    one at a time, under a lock on its folder.
+    """Take ``pid_file`` for this process (its pid and start) unless another
+    process holds it (:func:`training_alive`); processes decide one at a
+    time, under a lock on its folder.
 
     Returns:
         bool: Whether this process holds it now.
@@ -265,19 +317,15 @@ def claim(pid_file: str) -> bool:
         if training_alive(pid_file):
             return False
         with open(pid_file, 'w') as f:
-            f.write(str(os.getpid()))
+            f.write(f'{os.getpid()} {_started(os.getpid())}')
     return True
 
 
 def release(pid_file: str) -> None:
     """Remove ``pid_file`` if it names this process (:func:`claim`)."""
-    try:
-        with open(pid_file) as f:
-            held = int(f.read().strip()) == os.getpid()
-        if held:
-            os.remove(pid_file)
-    except (OSError, ValueError):
-        pass
+    held = _holder(pid_file)
+    if held is not None and int(held[0]) == os.getpid():
+        os.remove(pid_file)
 
 
 def epoch_minutes(work_dir: str) -> float:
