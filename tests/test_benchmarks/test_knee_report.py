@@ -42,4 +42,20 @@ def test_an_earlier_base_keeps_its_sweep_and_fine_tuning_length():
         '']
     # the current base has nothing measured yet
     assert knee_report.sweep_rows(results, '## T') == [
-        '', 'TEC for E1/3 from the base at E1 = 1536.', '']
+        '', '## T', '', 'Not measured yet.', '',
+        'TEC for E1/3 from the base at E1 = 1536.', '']
+
+
+def test_what_the_base_has_not_measured_yet_is_said():
+    results = dict(e1=1536, base=1536, sweep={}, chosen=None, arms={},
+                   entropy={'tau=1.0, K=4': 0.7757, 'tau=0.2, K=4': 0.2393})
+    assert knee_report.sweep_rows(results, '## T')[-2:] == [
+        "The base's attention target entropy / log N: tau=1.0, K=4 0.78, "
+        'tau=0.2, K=4 0.24', '']
+    assert knee_report.arm_rows(results) == [
+        '## Arms (test split)', '', 'Fine-tuning: its length is not chosen '
+        'yet (stage `knee-recipe`).', '', 'Not measured yet.', '']
+    assert knee_report.verdict_rows(results) == [
+        '## Verdicts', '', '- Not measured yet: TEC from the base '
+        '(E1 = 1536) has no setting chosen.', '']
+    assert knee_report.verdict_rows(dict(results, base=None)) == []

@@ -148,14 +148,16 @@ def sweep_rows(results: dict, title: str) -> List[str]:
     attention-target entropy."""
     sweep = {name: f"{r['knn']:.2f}" for name, r in
              results.get('sweep', {}).items()}
-    lines = [*two_columns(title, 'kNN %', sweep), '']
+    lines = [*(two_columns(title, 'kNN %', sweep) or
+               ['', title, '', 'Not measured yet.']), '']
     if results.get('base') is not None:
         lines += [f'TEC for E1/3 from the base at {base_name(results)}.', '']
+    entropy = "the base's attention target entropy / log N: " + ', '.join(
+        f'{k} {v:.2f}' for k, v in results.get('entropy', {}).items())
     if results.get('chosen'):
-        lines += [f"Chosen: {results['chosen']}; the base's attention "
-                  'target entropy / log N: ' + ', '.join(
-                      f'{k} {v:.2f}' for k, v in
-                      results.get('entropy', {}).items()), '']
+        lines += [f"Chosen: {results['chosen']}; {entropy}", '']
+    elif results.get('entropy'):
+        lines += [entropy[0].upper() + entropy[1:], '']
     return lines
 
 
@@ -203,12 +205,17 @@ def recipe_rows(results: dict) -> List[str]:
 
 def arm_rows(results: dict) -> List[str]:
     """The arms on the test split, mean and per seed."""
+    length = results.get('finetune_epochs')
     rows = ['## Arms (test split)', '',
-            f"Fine-tuning: {results.get('finetune_epochs', '?')} epochs on "
-            'all 60k training images.', '',
-            '| arm | epochs | TFLOPs | fine-tuning top-1 % (per seed) | '
-            'kNN % | linear % | min |', '|---|---|---|---|---|---|---|']
-    for group in summarise(results.get('arms', {})):
+            f'Fine-tuning: {length} epochs on all 60k training images.'
+            if length else 'Fine-tuning: its length is not chosen yet '
+            '(stage `knee-recipe`).', '']
+    groups = summarise(results.get('arms', {}))
+    if not groups:
+        return rows + ['Not measured yet.', '']
+    rows += ['| arm | epochs | TFLOPs | fine-tuning top-1 % (per seed) | '
+             'kNN % | linear % | min |', '|---|---|---|---|---|---|---|']
+    for group in groups:
         seeds = ' / '.join(f'{v:.2f}' for v in group['ft_all'])
         rows.append(
             f"| {group['label']} | {group['epochs']} | "
@@ -221,8 +228,11 @@ def arm_rows(results: dict) -> List[str]:
 def verdict_rows(results: dict) -> List[str]:
     """A line per claim at the base (the knee or ``--knee-base``)."""
     e1, chosen = results.get('base'), results.get('chosen')
-    if e1 is None or chosen is None:
+    if e1 is None:
         return []
+    if chosen is None:
+        return ['## Verdicts', '', '- Not measured yet: TEC from the base '
+                f'({base_name(results)}) has no setting chosen.', '']
     tec = f'tec{setting_tag(chosen)}_mae{e1}wsd_s{{s}}+{e1 // 3}'
     arms = results.get('arms', {})
     rows = ['## Verdicts', '',
