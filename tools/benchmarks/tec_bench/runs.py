@@ -11,7 +11,7 @@ import signal
 import subprocess
 import sys
 import time
-from typing import Dict, List, Optional
+from typing import Dict, List, Optional, Tuple
 
 from tec_mm.engine import is_complete_checkpoint
 from tec_mm.engine.refusal import Refusal
@@ -268,16 +268,15 @@ def _started(pid: int) -> Optional[str]:
         return None
 
 
-def _holder(pid_file: str) -> Optional[List[str]]:
-    """``[pid]`` or ``[pid, start]`` of ``pid_file`` (None: no such file or
-    not a pid)."""
+def _holder(pid_file: str) -> Optional[Tuple[int, Optional[str]]]:
+    """The pid in ``pid_file`` and its start (None where written by hand);
+    None: no such file, or not a pid."""
     try:
         with open(pid_file) as f:
             held = f.read().split()
-        int(held[0])
+        return int(held[0]), (held[1] if len(held) > 1 else None)
     except (OSError, IndexError, ValueError):
         return None
-    return held[:2]
 
 
 def training_alive(pid_file: str) -> bool:
@@ -291,12 +290,13 @@ def training_alive(pid_file: str) -> bool:
     pid is a training or study process.
     """
     held = _holder(pid_file)
-    if held is None or int(held[0]) == os.getpid():
+    if held is None or held[0] == os.getpid():
         return False
-    if len(held) == 2:
-        return _started(int(held[0])) == held[1]
+    pid, start = held
+    if start is not None:
+        return _started(pid) == start
     try:
-        with open(f'/proc/{held[0]}/cmdline', 'rb') as f:
+        with open(f'/proc/{pid}/cmdline', 'rb') as f:
             command = f.read()
     except OSError:
         return False
@@ -324,7 +324,7 @@ def claim(pid_file: str) -> bool:
 def release(pid_file: str) -> None:
     """Remove ``pid_file`` if it names this process (:func:`claim`)."""
     held = _holder(pid_file)
-    if held is not None and int(held[0]) == os.getpid():
+    if held is not None and held[0] == os.getpid():
         os.remove(pid_file)
 
 
