@@ -178,22 +178,31 @@ def test_no_knee_is_none():
     assert bench.results['e1'] is None
 
 
-def test_the_fine_tuning_length_is_where_the_ranking_settles(monkeypatch):
+def test_the_fine_tuning_length_is_where_the_ranking_settles(
+        tmp_path, monkeypatch):
     tops = {2: [80, 81, 79], 3: [82, 81, 83], 4: [83, 82, 84],
             5: [84, 83, 85]}
+    arms = [argparse.Namespace(key=key, index=i)
+            for i, key in enumerate(('base', 'mae', 'tec'))]
+    done = []
 
     class Bench:
+        args = argparse.Namespace(work_dir=str(tmp_path))
         results = {}
 
         def validation_finetune(self, arm, epochs):
-            return [tops[epochs][arm]]
+            done.append(f'{arm.key}_{epochs}ep')
+            return [tops[epochs][arm.index]]
 
         def save(self):
             pass
 
-    monkeypatch.setattr(knee_stages, 'recipe_arms', lambda b, e1: [0, 1, 2])
+    monkeypatch.setattr(knee_stages, 'recipe_arms', lambda b, e1: arms)
     # 2 -> 3 reorders, 3 -> 4 does not: 3 epochs
     assert knee_stages.stage_recipe(Bench(), 12, 5) == 3
+    assert done == [f'{arm}_{epochs}ep' for epochs in (2, 3, 4)
+                    for arm in ('base', 'mae', 'tec')]
+    assert not list((tmp_path / 'recipe_claims').iterdir())
     assert knee_stages.ranking([80, 81, 79]) == (1, 0, 2)
 
 
@@ -472,3 +481,52 @@ def test_two_sweep_drivers_share_the_settings(tmp_path, monkeypatch):
     assert {n: r['knn'] for n, r in on_disk['sweep'].items()} == {
         'tau=1.0': 70., 'tau=0.5': 72., 'tau=0.2': 71.}
     assert not list(claims.iterdir())  # each one given back
+
+
+def test_two_arms_drivers_share_the_arms(tmp_path, monkeypatch):
+    args = argparse.Namespace(**vars(mini_args(tmp_path)), work_dir=str(
+        tmp_path / 'work'), fresh=False, eval_images=0)
+    sweep = {f'tau={tau}': dict(key=f'tec_tau-{tau}_mae24wsd_s0+8', knn=70.)
+             for tau in (1.0, 0.5, 0.2)}
+    (tmp_path / 'results.json').write_text(json.dumps(dict(
+        model='vit-mini-p4', images=2500, base=24, sweep=sweep,
+        chosen='tau=0.5', finetune_epochs=3, arms={})))
+    first, second = (knee_study.KneeBenchmark(args) for _ in range(2))
+    # the first driver holds TEC for E1 (24 epochs from the 24-epoch base)
+    long_tec = 'tec_tau-0.5_mae24wsd_s0+24'
+    claims = tmp_path / 'work' / 'arms_claims'
+    claims.mkdir(parents=True)
+    driver = started(sys.executable, '-c', 'import time; time.sleep(60)',
+                     'sustainability.py')
+    (claims / f'{long_tec}.pid').write_text(str(driver.pid))
+    measured, waits = [], []
+
+    def measure(arm, key, label, options):
+        assert options == knee_study.recipe(3)
+        if key not in second.results['arms']:
+            measured.append(key)
+            second.results['arms'][key] = dict(label=label)
+            second.save()
+        return second.results['arms'][key]
+
+    def sleep(seconds):  # the first driver measures its arm, gives it back
+        waits.append(seconds)
+        first.results['arms'][long_tec] = dict(label='TEC, first driver')
+        first.save()
+        (claims / f'{long_tec}.pid').unlink()
+
+    monkeypatch.setattr(second, 'measure', measure)
+    monkeypatch.setattr(knee_stages.time, 'sleep', sleep)
+    try:
+        knee_stages.stage_arms(second, 24, [2], [])
+    finally:
+        driver.kill()
+    mine = ['mae24wsd_s0', 'mae32wsd_s0', 'tec_tau-0.5_mae24wsd_s0+8',
+            'mae48wsd_s0', 'mae24wsd_s1', 'mae32wsd_s1',
+            'tec_tau-0.5_mae24wsd_s1+8']
+    assert measured == mine
+    assert waits == [runs.WAIT_SECONDS]
+    on_disk = json.loads((tmp_path / 'results.json').read_text())
+    assert sorted(on_disk['arms']) == sorted([*mine, long_tec])
+    assert on_disk['arms'][long_tec] == dict(label='TEC, first driver')
+    assert not list(claims.iterdir())

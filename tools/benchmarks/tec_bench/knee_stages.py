@@ -2,6 +2,7 @@
 --stages knee knee-sweep knee-recipe knee-arms knee-check``); each one
 measures only what the results json does not hold yet."""
 import contextlib
+import functools
 import glob
 import json
 import math
@@ -17,8 +18,8 @@ from .knee_report import write_knee_report
 from .knee_study import (CHANGES, FROM_THE_BASE, KNEE_MODELS, TAUS,
                          KneeBenchmark, candidates, decay_epochs, find_knee,
                          partner, recipe, setting_tag)
-from .runs import (WAIT_SECONDS, claim, fine_tune, last_checkpoint,
-                   release, train_resumable)
+from .runs import fine_tune, last_checkpoint, train_resumable
+from .shared_work import share_out
 from .sustainability_arms import Arm, model_config, schedule
 from .target_entropy import base_target_entropy
 
@@ -142,11 +143,10 @@ def tec_setting(bench: KneeBenchmark, e1: int, name: str, epochs: int,
                          sweep_arms(bench, e1)[name], tag=setting_tag(name))
 
 
-def sweep_claim(bench: KneeBenchmark, e1: int, name: str) -> str:
-    """The pid file that a driver of the sweep holds while it trains and
-    scores the setting ``name`` (:func:`~tec_bench.runs.claim`)."""
-    key = tec_setting(bench, e1, name, e1 // 3).key
-    return osp.join(bench.args.work_dir, 'sweep_claims', f'{key}.pid')
+def claims(bench: KneeBenchmark, stage: str) -> str:
+    """The folder of the pid files by which drivers run side by side share
+    the units of ``stage`` (:func:`~tec_bench.shared_work.share_out`)."""
+    return osp.join(bench.args.work_dir, f'{stage}_claims')
 
 
 def set_base(results: dict, base: int) -> None:
@@ -180,20 +180,11 @@ def stage_sweep(bench: KneeBenchmark, e1: int, changes: bool = True) -> str:
                 taus=TAUS)
             bench.results['entropy_base'] = base.key
         for _ in range(2):  # the taus, then the changes from the best
-            pending = list(sweep_arms(bench, e1, changes))
-            while pending:
-                held = {name: sweep_claim(bench, e1, name) for name in pending}
-                name = next((n for n in pending if claim(held[n])), None)
-                if name is None:  # each one left is another driver's now
-                    time.sleep(WAIT_SECONDS)
-                    continue
-                try:
-                    bench.save()  # what another driver measured meanwhile
-                    bench.validate(name,
-                                   tec_setting(bench, e1, name, e1 // 3))
-                finally:
-                    release(held[name])
-                pending.remove(name)
+            arms = {name: tec_setting(bench, e1, name, e1 // 3)
+                    for name in sweep_arms(bench, e1, changes)}
+            share_out(claims(bench, 'sweep'), bench.save,
+                      {arm.key: functools.partial(bench.validate, name, arm)
+                       for name, arm in arms.items()})
         sweep = bench.results['sweep']
         bench.results['chosen'] = max(sweep_arms(bench, e1, changes),
                                       key=lambda n: sweep[n]['knn'])
@@ -216,15 +207,21 @@ def ranking(values: List[float]) -> Tuple[int, ...]:
 def stage_recipe(bench: KneeBenchmark, e1: int, longest: int) -> int:
     """The fine-tuning length: the shortest L whose ranking of the recipe
     arms (validation top-1 after the L-epoch recipe) is the ranking after
-    the (L+1)-epoch recipe (``longest`` when none up to it is)."""
+    the (L+1)-epoch recipe (``longest`` when none up to it is). Drivers
+    run side by side share each length's fine-tunings."""
     with timed(bench, 'knee-recipe'):
         arms = recipe_arms(bench, e1)
-        top = {2: [bench.validation_finetune(arm, 2)[-1] for arm in arms]}
+        top: Dict[int, List[float]] = {}
         chosen = None
-        for epochs in range(3, longest + 1):
-            top[epochs] = [bench.validation_finetune(arm, epochs)[-1]
-                           for arm in arms]
-            if ranking(top[epochs - 1]) == ranking(top[epochs]):
+        for epochs in range(2, longest + 1):
+            names = [f'{arm.key}_{epochs}ep' for arm in arms]
+            tops = share_out(claims(bench, 'recipe'), bench.save, {
+                name: functools.partial(bench.validation_finetune, arm,
+                                        epochs)
+                for name, arm in zip(names, arms)})
+            top[epochs] = [tops[name][-1] for name in names]
+            if epochs > 2 and \
+                    ranking(top[epochs - 1]) == ranking(top[epochs]):
                 chosen = epochs - 1
                 break
         bench.results['finetune_epochs'] = chosen or longest
@@ -237,18 +234,17 @@ def stage_arms(bench: KneeBenchmark, e1: int, longer: List[int],
                only: List[str]) -> None:
     """The arms on the test split with the chosen fine-tuning length: seeds
     0 and 1: base, MAE E1 + E1/3, TEC E1/3; seed 0: MAE ``longer`` x E1
-    and TEC for E1."""
+    and TEC for E1. Drivers run side by side share the arms."""
     with timed(bench, 'knee-arms'):
         options = recipe(bench.results['finetune_epochs'])
         chosen = bench.results['chosen']
-        for seed in (0, 1):
-            arms = recipe_arms(bench, e1, seed)
-            if seed == 0:
-                arms += [bench.point(f * e1, 0) for f in longer]
-                arms.append(tec_setting(bench, e1, chosen, e1))
-            for arm in arms:
-                if not only or arm.key in only:
-                    bench.measure(arm, arm.key, arm.label, options)
+        arms = [*recipe_arms(bench, e1, 0),
+                *(bench.point(f * e1, 0) for f in longer),
+                tec_setting(bench, e1, chosen, e1), *recipe_arms(bench, e1, 1)]
+        share_out(claims(bench, 'arms'), bench.save, {
+            arm.key: functools.partial(bench.measure, arm, arm.key,
+                                       arm.label, options)
+            for arm in arms if not only or arm.key in only})
 
 
 def stage_check(bench: KneeBenchmark) -> dict:
