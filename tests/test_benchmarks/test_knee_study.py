@@ -483,26 +483,42 @@ def test_two_sweep_drivers_share_the_settings(tmp_path, monkeypatch):
     assert not list(claims.iterdir())  # each one given back
 
 
-def test_two_arms_drivers_share_the_arms(tmp_path, monkeypatch):
-    args = argparse.Namespace(**vars(mini_args(tmp_path)), work_dir=str(
-        tmp_path / 'work'), fresh=False, eval_images=0)
+def arms_study(tmp_path):
+    """The args of a study from the 24-epoch base whose sweep chose
+    tau = 0.5 and whose recipe chose 3 epochs."""
     sweep = {f'tau={tau}': dict(key=f'tec_tau-{tau}_mae24wsd_s0+8', knn=70.)
              for tau in (1.0, 0.5, 0.2)}
     (tmp_path / 'results.json').write_text(json.dumps(dict(
         model='vit-mini-p4', images=2500, base=24, sweep=sweep,
         chosen='tau=0.5', finetune_epochs=3, arms={})))
+    return argparse.Namespace(**vars(mini_args(tmp_path)), work_dir=str(
+        tmp_path / 'work'), fresh=False, eval_images=0)
+
+
+def test_only_the_arms_named_are_measured(tmp_path, monkeypatch):
+    bench = knee_study.KneeBenchmark(arms_study(tmp_path))
+    measured = []
+    monkeypatch.setattr(bench, 'measure', lambda arm, key, label, options:
+                        measured.append(key))
+    knee_stages.stage_arms(bench, 24, [2], [
+        'mae24wsd_s1', 'tec_tau-0.5_mae24wsd_s0+24'])
+    assert measured == ['tec_tau-0.5_mae24wsd_s0+24', 'mae24wsd_s1']
+
+
+def test_two_arms_drivers_share_the_arms(tmp_path, monkeypatch):
+    args = arms_study(tmp_path)
     first, second = (knee_study.KneeBenchmark(args) for _ in range(2))
-    # the first driver holds TEC for E1 (24 epochs from the 24-epoch base)
-    long_tec = 'tec_tau-0.5_mae24wsd_s0+24'
+    # the first driver holds MAE continued to 2 x E1
+    longer = 'mae48wsd_s0'
     claims = tmp_path / 'work' / 'arms_claims'
     claims.mkdir(parents=True)
     driver = started(sys.executable, '-c', 'import time; time.sleep(60)',
                      'sustainability.py')
-    (claims / f'{long_tec}.pid').write_text(str(driver.pid))
+    (claims / f'{longer}.pid').write_text(str(driver.pid))
     measured, waits = [], []
 
     def measure(arm, key, label, options):
-        assert options == knee_study.recipe(3)
+        assert (arm.key, options) == (key, knee_study.recipe(3))
         if key not in second.results['arms']:
             measured.append(key)
             second.results['arms'][key] = dict(label=label)
@@ -511,9 +527,9 @@ def test_two_arms_drivers_share_the_arms(tmp_path, monkeypatch):
 
     def sleep(seconds):  # the first driver measures its arm, gives it back
         waits.append(seconds)
-        first.results['arms'][long_tec] = dict(label='TEC, first driver')
+        first.results['arms'][longer] = dict(label='MAE, first driver')
         first.save()
-        (claims / f'{long_tec}.pid').unlink()
+        (claims / f'{longer}.pid').unlink()
 
     monkeypatch.setattr(second, 'measure', measure)
     monkeypatch.setattr(knee_stages.time, 'sleep', sleep)
@@ -522,11 +538,11 @@ def test_two_arms_drivers_share_the_arms(tmp_path, monkeypatch):
     finally:
         driver.kill()
     mine = ['mae24wsd_s0', 'mae32wsd_s0', 'tec_tau-0.5_mae24wsd_s0+8',
-            'mae48wsd_s0', 'mae24wsd_s1', 'mae32wsd_s1',
+            'tec_tau-0.5_mae24wsd_s0+24', 'mae24wsd_s1', 'mae32wsd_s1',
             'tec_tau-0.5_mae24wsd_s1+8']
     assert measured == mine
     assert waits == [runs.WAIT_SECONDS]
     on_disk = json.loads((tmp_path / 'results.json').read_text())
-    assert sorted(on_disk['arms']) == sorted([*mine, long_tec])
-    assert on_disk['arms'][long_tec] == dict(label='TEC, first driver')
+    assert sorted(on_disk['arms']) == sorted([*mine, longer])
+    assert on_disk['arms'][longer] == dict(label='MAE, first driver')
     assert not list(claims.iterdir())
