@@ -59,3 +59,35 @@ def test_what_the_base_has_not_measured_yet_is_said():
         '## Verdicts', '', '- Not measured yet: TEC from the base '
         '(E1 = 1536) has no setting chosen.', '']
     assert knee_report.verdict_rows(dict(results, base=None)) == []
+
+
+def test_the_verdicts_compare_tec_for_e1_3_and_e1_with_the_longer_mae():
+    def arm(top1: float, tflops: float) -> dict:
+        return dict(finetune=[50.0, top1], flops=tflops * 1e12)
+
+    tec = 'tec_tau-1.0_mae12wsd_s{s}+4'
+    arms = {'mae12wsd_s0': arm(80.0, 12), 'mae12wsd_s1': arm(81.0, 12),
+            'mae16wsd_s0': arm(81.0, 16), 'mae16wsd_s1': arm(80.0, 16),
+            tec.format(s=0): arm(81.5, 16), tec.format(s=1): arm(80.5, 16),
+            'mae24wsd_s0': arm(82.0, 24)}
+    results = dict(e1=12, base=12, chosen='tau=1.0', arms=arms)
+    assert knee_report.verdict_rows(results) == [
+        '## Verdicts', '',
+        # +1.5 / -0.5: one seed loses
+        '- TEC E1/3 above the base (E1 = 12): **does not hold** (+0.50 '
+        'fine-tuning top-1, per seed +1.50 / -0.50; needs >= +0.5 and '
+        'every seed above 0).',
+        # +0.5 / +0.5: the margin in the mean and every seed gains
+        '- TEC E1/3 above MAE E1 + E1/3: **holds** (+0.50 fine-tuning '
+        'top-1, per seed +0.50 / +0.50; needs >= +0.5 and every seed '
+        'above 0).',
+        '- TEC E1/3 against MAE 2 E1 (seed 0): -0.50 fine-tuning top-1 at '
+        '0.67x its training FLOPs.',
+        '- TEC E1 against the base (seed 0): not measured yet.',
+        '- TEC E1 against MAE 2 E1 (seed 0): not measured yet.', '']
+    arms['tec_tau-1.0_mae12wsd_s0+12'] = arm(83.25, 30)
+    assert knee_report.verdict_rows(results)[-3:-1] == [
+        '- TEC E1 against the base (seed 0): +3.25 fine-tuning top-1 at '
+        '2.50x its training FLOPs.',
+        '- TEC E1 against MAE 2 E1 (seed 0): +1.25 fine-tuning top-1 at '
+        '1.25x its training FLOPs.']

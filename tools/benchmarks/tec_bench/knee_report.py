@@ -225,6 +225,19 @@ def arm_rows(results: dict) -> List[str]:
     return rows + ['']
 
 
+def seed_zero(arms: Dict[str, dict], name: str, key: str, other: str,
+              other_key: str) -> str:
+    """A comparison of seed 0's arm ``key`` with arm ``other_key``: the
+    difference in fine-tuning top-1 and the ratio of training FLOPs."""
+    mine, theirs = arms.get(key), arms.get(other_key)
+    if not (mine and theirs):
+        return f'- {name} against {other} (seed 0): not measured yet.'
+    return (f"- {name} against {other} (seed 0): "
+            f"{mine['finetune'][-1] - theirs['finetune'][-1]:+.2f} "
+            f"fine-tuning top-1 at {mine['flops'] / theirs['flops']:.2f}x "
+            'its training FLOPs.')
+
+
 def verdict_rows(results: dict) -> List[str]:
     """A line per claim at the base (the knee or ``--knee-base``)."""
     e1, chosen = results.get('base'), results.get('chosen')
@@ -241,15 +254,13 @@ def verdict_rows(results: dict) -> List[str]:
                     f'mae{e1}wsd_s{{s}}'),
             verdict('TEC E1/3 above MAE E1 + E1/3', arms, tec,
                     f'mae{partner(e1)}wsd_s{{s}}')]
-    longer = arms.get(f'mae{2 * e1}wsd_s0')
-    mine = arms.get(tec.format(s=0))
-    if longer and mine:
-        rows.append(
-            f"- TEC E1/3 against MAE 2 E1 (seed 0): "
-            f"{mine['finetune'][-1] - longer['finetune'][-1]:+.2f} "
-            f"fine-tuning top-1 at {mine['flops'] / longer['flops']:.2f}x "
-            'its training FLOPs.')
-    return rows + ['']
+    tec_e1 = f'tec{setting_tag(chosen)}_mae{e1}wsd_s0+{e1}'
+    return rows + [
+        seed_zero(arms, 'TEC E1/3', tec.format(s=0), 'MAE 2 E1',
+                  f'mae{2 * e1}wsd_s0'),
+        seed_zero(arms, 'TEC E1', tec_e1, 'the base', f'mae{e1}wsd_s0'),
+        seed_zero(arms, 'TEC E1', tec_e1, 'MAE 2 E1', f'mae{2 * e1}wsd_s0'),
+        '']
 
 
 def write_knee_report(results: dict, out_dir: str) -> str:
