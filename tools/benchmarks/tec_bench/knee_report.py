@@ -16,7 +16,8 @@ from .knee_cost import plan_rows, projected_minutes  # noqa: E402
 from .knee_projection import knee_projection  # noqa: E402
 from .knee_study import (FROM_THE_BASE, IMAGES, KNEE_GAIN,  # noqa
                          KNEE_MODELS, partner, setting_tag)
-from .sustainability_report import summarise, two_columns, verdict  # noqa
+from .sustainability_report import (compare, summarise,  # noqa
+                                   two_columns, verdict)
 
 
 def images(results: dict) -> str:
@@ -229,13 +230,12 @@ def seed_zero(arms: Dict[str, dict], name: str, key: str, other: str,
               other_key: str) -> str:
     """A comparison of seed 0's arm ``key`` with arm ``other_key``: the
     difference in fine-tuning top-1 and the ratio of training FLOPs."""
-    mine, theirs = arms.get(key), arms.get(other_key)
-    if not (mine and theirs):
+    diff = compare(arms, key, other_key, seeds=(0, ))
+    if diff is None:
         return f'- {name} against {other} (seed 0): not measured yet.'
-    return (f"- {name} against {other} (seed 0): "
-            f"{mine['finetune'][-1] - theirs['finetune'][-1]:+.2f} "
-            f"fine-tuning top-1 at {mine['flops'] / theirs['flops']:.2f}x "
-            'its training FLOPs.')
+    ratio = arms[key]['flops'] / arms[other_key]['flops']
+    return (f"- {name} against {other} (seed 0): {diff['mean']:+.2f} "
+            f'fine-tuning top-1 at {ratio:.2f}x its training FLOPs.')
 
 
 def verdict_rows(results: dict) -> List[str]:
